@@ -63,11 +63,11 @@ def validate_rows(
             )
             raise SchemaDriftError(f"{schema.__name__}: {problems}") from errors
         labelled = cases.assign(
-            label=cases["column"].astype(str)
+            label=cases["column"].map(_text)
             + " failed "
-            + cases["check"].astype(str)
+            + cases["check"].map(_text)
             + " (got "
-            + cases["failure_case"].astype(str)
+            + cases["failure_case"].map(_text)
             + ")"
         )
         reasons = labelled.groupby("index")["label"].agg(lambda s: "; ".join(sorted(set(s))))
@@ -75,6 +75,10 @@ def validate_rows(
         good = df.drop(index=reasons.index)
         validated = schema.validate(good, lazy=True) if not good.empty else good
         return Validated(validated, quarantine_rows(df, reasons, source_ref_column))
+
+
+def _text(value: object) -> str:
+    return "null" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
 def _jsonable(value: object) -> object:

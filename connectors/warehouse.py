@@ -61,12 +61,18 @@ def replace_week(
     frame.insert(0, "week_start", week_start)
     frame["_source"] = source
     frame["_batch_id"] = batch_id(df)
+    # Untyped (object) columns with no values would create NULL-typed columns that later rows cannot fill.
+    untyped = [c for c in frame.columns if c != "week_start" and frame[c].dtype == object and frame[c].isna().all()]
+    frame[untyped] = frame[untyped].astype("string")
     target = f"{_quoted(schema)}.{_quoted(table)}"
     con.execute(f"create schema if not exists {_quoted(schema)}")
     con.register("incoming", frame)
     try:
         con.execute("begin transaction")
-        con.execute(f"create table if not exists {target} as select * from incoming limit 0")
+        con.execute(
+            f"create table if not exists {target} as "
+            "select cast(null as date) as week_start, * exclude (week_start) from incoming limit 0"
+        )
         where = "week_start = ?"
         params: list[object] = [week_start]
         for column, value in (extra_key or {}).items():

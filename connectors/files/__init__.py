@@ -1,0 +1,116 @@
+"""File connectors: read one week's inbox folder into the raw tables of docs/architecture.md.
+
+``read_inbox_week`` is the single entry point. It returns one frame per raw table fed by files (columns
+exactly the contract's business columns plus ``_source_ref`` = ``<file name>:<line or row>``) and a
+``quarantine`` frame (``table_name, source_ref, reason, payload``) holding every rejected row and every
+file set aside (table ``inbox_files``: duplicates and unexpected names). The warehouse writer adds
+``week_start``, ``_source`` and ``_batch_id``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from connectors.files.activity_feed import read_activity_events
+from connectors.files.commerce_exports import read_creative_registry, read_product_registry, read_project_pnl
+from connectors.files.hr_exports import read_employee_identity, read_hr_roster, read_leave_requests, read_shift_roster
+from connectors.files.inbox import SkippedFile, list_week_files
+from connectors.files.schemas import SCHEMAS, raw_frame
+from connectors.files.zk_attlog import read_attlog, read_punch_export
+from connectors.quality import QUARANTINE_COLUMNS, Validated
+
+SOURCE = "inbox"
+"""The ``_source`` the warehouse writer should record for these tables."""
+QUARANTINE = "quarantine"
+INBOX_FILES_TABLE = "inbox_files"
+RAW_TABLES: tuple[str, ...] = tuple(SCHEMAS)
+
+READERS: dict[str, tuple[str, Callable[[Path], Validated]]] = {
+    "zk_attlog": ("zk_punches", read_attlog),
+    "punch_export": ("zk_punches", read_punch_export),
+    "hr_roster": ("hris_employees", read_hr_roster),
+    "employee_identity": ("hris_identities", read_employee_identity),
+    "shift_roster": ("roster_shifts", read_shift_roster),
+    "leave_requests": ("leave_requests", read_leave_requests),
+    "creative_registry": ("creative_registry", read_creative_registry),
+    "product_registry": ("product_registry", read_product_registry),
+    "project_pnl": ("project_pnl", read_project_pnl),
+    "activity_events": ("activity_events", read_activity_events),
+}
+
+__all__ = [
+    "INBOX_FILES_TABLE",
+    "QUARANTINE",
+    "RAW_TABLES",
+    "SOURCE",
+    "quarantine_by_table",
+    "read_activity_events",
+    "read_attlog",
+    "read_creative_registry",
+    "read_employee_identity",
+    "read_hr_roster",
+    "read_inbox_week",
+    "read_leave_requests",
+    "read_product_registry",
+    "read_project_pnl",
+    "read_punch_export",
+    "read_shift_roster",
+]
+
+
+def read_inbox_week(inbox_dir: Path, week_start: date) -> dict[str, pd.DataFrame]:
+    """Every raw table fed by the week's files (empty frames for absent files) plus ``quarantine``.
+
+    Raises if the week's folder is missing (so an undelivered week never replaces loaded rows with nothing),
+    on a name escaping the inbox, on undecodable text and on unknown or missing headers.
+    """
+    listing = list_week_files(Path(inbox_dir), week_start)
+    rows: dict[str, list[pd.DataFrame]] = {table: [] for table in RAW_TABLES}
+    rejected: list[pd.DataFrame] = [_skipped_files_quarantine(listing.skipped)]
+    for inbox_file in listing.files:
+        table, reader = READERS[inbox_file.kind]
+        validated = reader(inbox_file.path)
+        rows[table].append(validated.rows)
+        rejected.append(validated.quarantine.assign(table_name=table))
+    frames = {table: _concat(parts, raw_frame(table, [])) for table, parts in rows.items()}
+    frames[QUARANTINE] = _concat(rejected, _empty_quarantine())[["table_name", *QUARANTINE_COLUMNS]]
+    return frames
+
+
+def quarantine_by_table(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Split ``frames["quarantine"]`` per table, with an (empty) entry for every table, ready for
+    ``connectors.warehouse.replace_quarantine`` (an empty entry clears a previous attempt's rows)."""
+    quarantine = frames[QUARANTINE]
+    return {
+        table: quarantine.loc[quarantine["table_name"] == table, QUARANTINE_COLUMNS].reset_index(drop=True)
+        for table in (*RAW_TABLES, INBOX_FILES_TABLE)
+    }
+
+
+def _skipped_files_quarantine(skipped: list[SkippedFile]) -> pd.DataFrame:
+    records = [
+        {
+            "table_name": INBOX_FILES_TABLE,
+            "source_ref": item.name,
+            "reason": item.reason,
+            "payload": json.dumps({"file": item.name, "sha256": item.sha256}, ensure_ascii=False),
+        }
+        for item in skipped
+    ]
+    return pd.DataFrame.from_records(records, columns=["table_name", *QUARANTINE_COLUMNS]).astype("string")
+
+
+def _empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in ["table_name", *QUARANTINE_COLUMNS]})
+
+
+def _concat(parts: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    non_empty = [part for part in parts if not part.empty]
+    if not non_empty:
+        return empty
+    return pd.concat(non_empty, ignore_index=True).astype("string")

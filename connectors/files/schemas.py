@@ -1,0 +1,324 @@
+"""Pandera models of the raw tables fed by inbox files: what a row must look like to enter the warehouse.
+
+Raw keeps every value as text, exactly as the file had it (ids keep their leading zeros), so the checks are
+about *parseability*, not types: a date must be a real date, hours a non-negative number, a punch state one
+the device can emit. Rows failing a check are quarantined by ``connectors.quality.validate_rows``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from connectors.quality import Validated, validate_rows
+
+Text = Series[pd.StringDtype]
+
+PUNCH_STATES = ["0", "1", "2", "3", "4", "5"]  # check-in, check-out, break-out, break-in, OT-in, OT-out
+IDENTITY_SYSTEMS = ["zk", "wecom", "jira"]
+ACTIVITY_TYPES = ["challenge", "collaboration", "story", "quiz", "survey"]
+EVENT_TYPES = [
+    "challenge_joined",
+    "challenge_won",
+    "collaboration_completed",
+    "story_published",
+    "story_liked",
+    "story_commented",
+    "quiz_answered",
+    "survey_answered",
+]
+
+_DECIMAL = r"^-?\d+(\.\d+)?$"
+_DIGITS = r"^\d+$"
+
+
+def _not_blank(s: pd.Series) -> pd.Series:
+    return s.str.strip().str.len() > 0
+
+
+def _is_date(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() & s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_local_timestamp(s: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(s, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    return parsed.notna() & s.str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+
+
+def _is_instant_with_offset(s: pd.Series) -> pd.Series:
+    has_offset = s.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
+    return has_offset & pd.to_datetime(s, utc=True, format="ISO8601", errors="coerce").notna()
+
+
+def _is_non_negative_number(s: pd.Series) -> pd.Series:
+    return s.str.fullmatch(_DECIMAL) & (pd.to_numeric(s, errors="coerce") >= 0)
+
+
+def _is_timezone(s: pd.Series) -> pd.Series:
+    def valid(name: str) -> bool:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return False
+        return True
+
+    return s.map(valid).astype(bool)
+
+
+def _required(**checks: object) -> object:
+    return pa.Field(nullable=False, **checks)
+
+
+def _optional(**checks: object) -> object:
+    return pa.Field(nullable=True, **checks)
+
+
+class RawFileModel(pa.DataFrameModel):
+    """Every raw row names the file line it came from."""
+
+    source_ref: Text = pa.Field(alias="_source_ref", nullable=False, str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+
+
+class ZkPunches(RawFileModel):
+    device_sn: Text = _required()
+    pin: Text = _required()
+    punch_time_local: Text = _required()
+    verify_type: Text = _optional(str_matches=_DIGITS)
+    punch_state: Text = _required(isin=PUNCH_STATES)
+    work_code: Text = _optional(str_matches=_DIGITS)
+
+    @pa.check("device_sn", "pin", name="not_blank")
+    @classmethod
+    def _ids_present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("punch_time_local", name="is_timestamp YYYY-MM-DD HH:MM:SS")
+    @classmethod
+    def _parseable_time(cls, s: pd.Series) -> pd.Series:
+        return _is_local_timestamp(s)
+
+
+class HrisEmployees(RawFileModel):
+    employee_id: Text = _required()
+    name: Text = _required()
+    department: Text = _required()
+    team: Text = _optional()
+    project_group: Text = _optional()
+    city: Text = _optional()
+    role: Text = _required()
+    manager_id: Text = _optional()
+    hire_date: Text = _required()
+    termination_date: Text = _optional()
+    timezone: Text = _optional()
+    payroll_id: Text = _optional()
+    variable_base: Text = _optional()
+
+    @pa.check("employee_id", "name", "department", "role", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("hire_date", "termination_date", name="is_date YYYY-MM-DD")
+    @classmethod
+    def _dates(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s)
+
+    @pa.check("timezone", name="is_iana_timezone")
+    @classmethod
+    def _timezone(cls, s: pd.Series) -> pd.Series:
+        return _is_timezone(s)
+
+    @pa.check("variable_base", name="is_non_negative_decimal")
+    @classmethod
+    def _base(cls, s: pd.Series) -> pd.Series:
+        return _is_non_negative_number(s)
+
+
+class HrisIdentities(RawFileModel):
+    employee_id: Text = _required()
+    system: Text = _required(isin=IDENTITY_SYSTEMS)
+    external_id: Text = _required()
+    valid_from: Text = _optional()
+    valid_to: Text = _optional()
+
+    @pa.check("employee_id", "external_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("valid_from", "valid_to", name="is_date YYYY-MM-DD")
+    @classmethod
+    def _dates(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s)
+
+
+class RosterShifts(RawFileModel):
+    employee_id: Text = _required()
+    work_date: Text = _required()
+    shift_code: Text = _required()
+    start_time: Text = _required(str_matches=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end_time: Text = _required(str_matches=r"^([01]\d|2[0-3]):[0-5]\d$")
+    break_minutes: Text = _required(str_matches=_DIGITS)
+
+    @pa.check("employee_id", "shift_code", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("work_date", name="is_date YYYY-MM-DD")
+    @classmethod
+    def _dates(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s)
+
+
+class LeaveRequests(RawFileModel):
+    employee_id: Text = _required()
+    leave_date: Text = _required()
+    hours: Text = _required()
+    leave_type: Text = _required()
+    status: Text = _required()
+
+    @pa.check("employee_id", "leave_type", "status", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("leave_date", name="is_date YYYY-MM-DD")
+    @classmethod
+    def _dates(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s)
+
+    @pa.check("hours", name="is_non_negative_number")
+    @classmethod
+    def _hours(cls, s: pd.Series) -> pd.Series:
+        return _is_non_negative_number(s)
+
+
+class CreativeRegistry(RawFileModel):
+    creative_id: Text = _required()
+    product_id: Text = _required()
+    designer_id: Text = _required()
+    live_from: Text = _required()
+    live_to: Text = _optional()
+    operator_rating: Text = _optional(isin=["1", "2", "3", "4", "5"])
+
+    @pa.check("creative_id", "product_id", "designer_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("live_from", "live_to", name="is_date YYYY-MM-DD")
+    @classmethod
+    def _dates(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s)
+
+
+class ProductRegistry(RawFileModel):
+    product_id: Text = _required()
+    shopify_product_id: Text = _required(str_matches=_DIGITS)
+    page_path: Text = _required(str_startswith="/")
+    project_id: Text = _required()
+    operator_id: Text = _optional()
+
+    @pa.check("product_id", "project_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+
+class ProjectPnl(RawFileModel):
+    project_id: Text = _required()
+    week_start_reported: Text = _required()
+    revenue: Text = _required(str_matches=_DECIMAL)
+    cost: Text = _required()
+    ad_spend: Text = _required()
+    currency: Text = _required(str_matches=r"^[A-Z]{3}$")
+
+    @pa.check("project_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("week_start_reported", name="is_monday YYYY-MM-DD")
+    @classmethod
+    def _monday(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s) & (pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").dt.day_of_week == 0)
+
+    @pa.check("cost", "ad_spend", name="is_non_negative_decimal")
+    @classmethod
+    def _money(cls, s: pd.Series) -> pd.Series:
+        return _is_non_negative_number(s)
+
+
+class ActivityEvents(RawFileModel):
+    event_id: Text = _required()
+    event_type: Text = _required(isin=EVENT_TYPES)
+    activity_id: Text = _required()
+    activity_type: Text = _optional(isin=ACTIVITY_TYPES)
+    employee_id: Text = _required()
+    counterpart_id: Text = _optional()
+    story_id: Text = _optional()
+    team_id: Text = _optional()
+    occurred_at: Text = _required()
+
+    @pa.check("event_id", "activity_id", "employee_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("occurred_at", name="is_iso8601_with_offset")
+    @classmethod
+    def _instant(cls, s: pd.Series) -> pd.Series:
+        return _is_instant_with_offset(s)
+
+
+SCHEMAS: dict[str, type[RawFileModel]] = {
+    "zk_punches": ZkPunches,
+    "hris_employees": HrisEmployees,
+    "hris_identities": HrisIdentities,
+    "roster_shifts": RosterShifts,
+    "leave_requests": LeaveRequests,
+    "creative_registry": CreativeRegistry,
+    "product_registry": ProductRegistry,
+    "project_pnl": ProjectPnl,
+    "activity_events": ActivityEvents,
+}
+
+
+def raw_columns(table: str) -> list[str]:
+    """The raw table's business columns in contract order (without ``_source_ref``)."""
+    return [c for c in SCHEMAS[table].to_schema().columns if c != "_source_ref"]
+
+
+def raw_frame(table: str, records: Iterable[Mapping[str, object]]) -> pd.DataFrame:
+    """Records -> the raw table's exact columns as text; blank optional cells become null.
+
+    Blank *required* cells stay ``""`` rather than null so the ``not_blank`` checks quarantine the row with
+    a readable reason (a null in a non-nullable column would fail the frame instead of the row).
+    """
+    columns = [*raw_columns(table), "_source_ref"]
+    frame = pd.DataFrame.from_records(list(records), columns=columns).astype("string")
+    nullability = SCHEMAS[table].to_schema().columns
+    for column in columns:
+        stripped = frame[column].str.strip()
+        if nullability[column].nullable:
+            frame[column] = stripped.mask(stripped == "")
+        else:
+            frame[column] = stripped.fillna("")
+    return frame
+
+
+def validate_table(table: str, frame: pd.DataFrame, structural_quarantine: pd.DataFrame | None = None) -> Validated:
+    """Validate ``frame`` against its raw model, adding quarantine rows found before validation."""
+    validated = validate_rows(frame, SCHEMAS[table])
+    quarantine = validated.quarantine
+    if structural_quarantine is not None and not structural_quarantine.empty:
+        quarantine = pd.concat([structural_quarantine, quarantine], ignore_index=True)
+    return Validated(validated.rows.reset_index(drop=True), quarantine.reset_index(drop=True))

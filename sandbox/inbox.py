@@ -1,0 +1,364 @@
+"""Render one week of the sample company as the files its systems would drop in the inbox.
+
+Each file imitates its real producer so that the file connectors meet real-world quirks: the ZK device's
+``<SN>_attlog.dat`` (tab-separated, CRLF, PINs with leading zeros), the HR system's UTF-8 exports (with the
+BOM Excel-minded exporters write), the Chinese attendance module's GBK files with Chinese headers, and a
+webhook collector's JSONL that holds about 1% of events twice (at-least-once delivery). Rendering is
+deterministic: the same tables give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from scoring.weeks import DEFAULT_TIMEZONE, week_window_utc
+
+REQUIRED_TABLES = (
+    "employees",
+    "shifts",
+    "roster",
+    "leave",
+    "punches",
+    "project_pnl",
+    "products",
+    "product_operators",
+    "creatives",
+    "activities",
+    "activity_events",
+)
+HR_ROSTER_COLUMNS = (
+    "employee_id",
+    "name",
+    "department",
+    "team",
+    "project_group",
+    "city",
+    "role",
+    "manager_id",
+    "hire_date",
+    "termination_date",
+    "timezone",
+    "payroll_id",
+    "variable_base",
+)
+IDENTITY_SOURCES = (("zk", "zk_pin"), ("wecom", "wecom_userid"), ("jira", "jira_account_id"))
+SHIFT_ROSTER_HEADERS = ("工号", "日期", "班次", "上班时间", "下班时间", "休息分钟")
+LEAVE_HEADERS = ("工号", "请假日期", "时长(小时)", "假期类型", "审批状态")
+EVENT_KEYS = (
+    "event_id",
+    "event_type",
+    "activity_id",
+    "activity_type",
+    "employee_id",
+    "counterpart_id",
+    "story_id",
+    "team_id",
+    "occurred_at",
+)
+VERIFY_FINGERPRINT = "1"
+REDELIVERED_SHARE = 0.01
+_SAFE_DEVICE_SN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def write_inbox_week(
+    tables: Mapping[str, pd.DataFrame], week_start: date, inbox_dir: Path, tz: str = DEFAULT_TIMEZONE
+) -> list[Path]:
+    """Write the week's files into ``inbox_dir/<week_start>/`` (overwriting them); returns their paths.
+
+    Other files already in the folder are left alone.
+    """
+    folder = Path(inbox_dir) / week_start.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in render_inbox_week(tables, week_start, tz).items():
+        path = folder / name
+        path.write_bytes(content)
+        paths.append(path)
+    return sorted(paths)
+
+
+def render_inbox_week(
+    tables: Mapping[str, pd.DataFrame], week_start: date, tz: str = DEFAULT_TIMEZONE
+) -> dict[str, bytes]:
+    """File name -> bytes for one week (only that week's rows, by date in ``tz``)."""
+    if week_start.weekday() != 0:
+        raise ValueError(f"week_start must be a Monday, got {week_start}")
+    missing = [name for name in REQUIRED_TABLES if name not in tables]
+    if missing:
+        raise KeyError(f"sample tables missing for the inbox: {missing}")
+    week = _Week(week_start, tz)
+    employees = _known_by(tables["employees"], week.last_day)
+    files = _attlog_files(tables["punches"], tables["employees"], week)
+    files["hr_roster.csv"] = _csv_bytes(HR_ROSTER_COLUMNS, _hr_roster_rows(employees), "utf-8-sig")
+    files["employee_identity.csv"] = _csv_bytes(
+        ("employee_id", "system", "external_id", "valid_from", "valid_to"), _identity_rows(employees), "utf-8-sig"
+    )
+    files["shift_roster.csv"] = _csv_bytes(
+        SHIFT_ROSTER_HEADERS, _shift_rows(tables["roster"], tables["shifts"], week), "gbk"
+    )
+    files["leave_requests.csv"] = _csv_bytes(LEAVE_HEADERS, _leave_rows(tables["leave"], week), "gbk")
+    files["creative_registry.csv"] = _csv_bytes(
+        ("creative_id", "product_id", "designer_id", "live_from", "live_to", "operator_rating"),
+        _creative_rows(tables["creatives"], week),
+        "utf-8",
+    )
+    files["product_registry.csv"] = _csv_bytes(
+        ("product_id", "shopify_product_id", "page_path", "project_id", "operator_id"),
+        _product_rows(tables["products"], tables["product_operators"]),
+        "utf-8",
+    )
+    files["project_pnl.csv"] = _csv_bytes(
+        ("project_id", "week", "revenue", "cost", "ad_spend", "currency"),
+        _pnl_rows(tables["project_pnl"], week),
+        "utf-8",
+    )
+    files["activity_events.jsonl"] = _activity_jsonl(tables["activity_events"], tables["activities"], week)
+    return dict(sorted(files.items()))
+
+
+class _Week:
+    """The week's local calendar days and its UTC window (for instants such as webhook events)."""
+
+    def __init__(self, week_start: date, tz: str) -> None:
+        self.first_day = week_start
+        self.last_day = week_start + timedelta(days=6)
+        start, end = week_window_utc(week_start, tz)
+        self.start_utc, self.end_utc = pd.Timestamp(start), pd.Timestamp(end)
+
+    def holds(self, day: date | None) -> bool:
+        return day is not None and self.first_day <= day <= self.last_day
+
+
+# ---------- cell formatting: one canonical text per value, whatever dtype the sample used
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _text(value: object) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def _day(value: object) -> date | None:
+    if _missing(value):
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def _date_text(value: object) -> str:
+    day = _day(value)
+    return day.isoformat() if day else ""
+
+
+def _clock_text(value: object) -> str:
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    text = _text(value)
+    return text[:5] if re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", text) else text
+
+
+def _local_timestamp(value: object) -> str:
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        raise ValueError(f"punch_time_local must be naive device time, got {value!r}")
+    return stamp.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _utc(value: object) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _iso_utc(stamp: pd.Timestamp) -> str:
+    pattern = "%Y-%m-%dT%H:%M:%SZ" if stamp.microsecond == 0 else "%Y-%m-%dT%H:%M:%S.%fZ"
+    return stamp.strftime(pattern)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return frame.to_dict("records")
+
+
+def _csv_bytes(header: Sequence[str], rows: list[list[str]], encoding: str) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(sorted(rows))
+    try:
+        return buffer.getvalue().encode(encoding)
+    except UnicodeEncodeError as error:
+        raise ValueError(f"cannot render {error.object[error.start : error.end]!r} as {encoding}") from None
+
+
+# ---------- files
+
+
+def _known_by(employees: pd.DataFrame, last_day: date) -> list[dict[str, object]]:
+    """The HR snapshot as of the week: everyone hired by its last day (leavers keep their termination)."""
+    return [row for row in _records(employees) if (_day(row["hire_date"]) or date.max) <= last_day]
+
+
+def _attlog_files(punches: pd.DataFrame, employees: pd.DataFrame, week: _Week) -> dict[str, bytes]:
+    pins = {row["employee_id"]: row.get("zk_pin") for row in _records(employees)}
+    lines_by_device: dict[str, list[tuple[str, str, str]]] = {}
+    for punch in _records(punches):
+        if punch["source"] != "zk":
+            continue
+        stamp = _local_timestamp(punch["punch_time_local"])
+        if not week.holds(date.fromisoformat(stamp[:10])):
+            continue
+        pin = pins.get(punch["employee_id"])
+        if _missing(pin) or not str(pin):
+            raise ValueError(f"zk punch of {punch['employee_id']} but the employee has no zk_pin")
+        device_sn = _text(punch["device_sn"])
+        if not _SAFE_DEVICE_SN.match(device_sn):
+            raise ValueError(f"device_sn {device_sn!r} cannot be used in a file name")
+        lines_by_device.setdefault(device_sn, []).append((stamp, str(pin), _text(punch["punch_state"])))
+    files = {}
+    for device_sn, lines in lines_by_device.items():
+        body = "".join(
+            f"{pin}\t{stamp}\t{VERIFY_FINGERPRINT}\t{state}\t0\t0\r\n" for stamp, pin, state in sorted(lines)
+        )
+        files[f"{device_sn}_attlog.dat"] = body.encode("ascii")
+    return files
+
+
+def _hr_roster_rows(employees: list[dict[str, object]]) -> list[list[str]]:
+    dates = {"hire_date", "termination_date"}
+    return [
+        [_date_text(row.get(c)) if c in dates else _text(row.get(c)) for c in HR_ROSTER_COLUMNS] for row in employees
+    ]
+
+
+def _identity_rows(employees: list[dict[str, object]]) -> list[list[str]]:
+    rows = []
+    for row in employees:
+        for system, column in IDENTITY_SOURCES:
+            external_id = _text(row.get(column))
+            if external_id:
+                valid = [_date_text(row.get("hire_date")), _date_text(row.get("termination_date"))]
+                rows.append([_text(row["employee_id"]), system, external_id, *valid])
+    return rows
+
+
+def _shift_rows(roster: pd.DataFrame, shifts: pd.DataFrame, week: _Week) -> list[list[str]]:
+    by_code = {row["shift_code"]: row for row in _records(shifts)}
+    rows = []
+    for entry in _records(roster):
+        if not week.holds(_day(entry["work_date"])):
+            continue
+        shift = by_code.get(entry["shift_code"])
+        if shift is None:
+            raise ValueError(f"roster uses unknown shift_code {entry['shift_code']!r}")
+        rows.append(
+            [
+                _text(entry["employee_id"]),
+                _date_text(entry["work_date"]),
+                _text(entry["shift_code"]),
+                _clock_text(shift["start_time"]),
+                _clock_text(shift["end_time"]),
+                _text(shift["break_minutes"]),
+            ]
+        )
+    return rows
+
+
+def _leave_rows(leave: pd.DataFrame, week: _Week) -> list[list[str]]:
+    columns = ("employee_id", "leave_date", "hours", "leave_type", "status")
+    return [
+        [_date_text(row[c]) if c == "leave_date" else _text(row[c]) for c in columns]
+        for row in _records(leave)
+        if week.holds(_day(row["leave_date"]))
+    ]
+
+
+def _creative_rows(creatives: pd.DataFrame, week: _Week) -> list[list[str]]:
+    """Creatives live at some point of the week."""
+    rows = []
+    for row in _records(creatives):
+        live_from, live_to = _day(row["live_from"]), _day(row["live_to"])
+        if live_from is None or live_from > week.last_day or (live_to is not None and live_to < week.first_day):
+            continue
+        ids = [_text(row[c]) for c in ("creative_id", "product_id", "designer_id")]
+        rows.append([*ids, live_from.isoformat(), _date_text(live_to), _text(row["operator_rating"])])
+    return rows
+
+
+def _product_rows(products: pd.DataFrame, operators: pd.DataFrame) -> list[list[str]]:
+    """One row per product-operator pair; a product nobody operates still appears (operator blank)."""
+    operators_of: dict[str, list[str]] = {}
+    for row in _records(operators):
+        operators_of.setdefault(_text(row["product_id"]), []).append(_text(row["employee_id"]))
+    rows = []
+    for product in _records(products):
+        product_id = _text(product["product_id"])
+        fixed = [product_id, _text(product["shopify_product_id"]), _text(product["page_path"])]
+        for operator_id in operators_of.get(product_id) or [""]:
+            rows.append([*fixed, _text(product["project_id"]), operator_id])
+    return rows
+
+
+def _pnl_rows(pnl: pd.DataFrame, week: _Week) -> list[list[str]]:
+    return [
+        [_text(row["project_id"]), week.first_day.isoformat()]
+        + [_text(row[c]) for c in ("revenue", "cost", "ad_spend", "currency")]
+        for row in _records(pnl)
+        if _day(row["week_start"]) == week.first_day
+    ]
+
+
+def _activity_jsonl(events: pd.DataFrame, activities: pd.DataFrame, week: _Week) -> bytes:
+    type_of = {_text(row["activity_id"]): _text(row["activity_type"]) for row in _records(activities)}
+    payloads = []
+    for event in _records(events):
+        occurred = _utc(event["occurred_at_utc"])
+        if not week.start_utc <= occurred < week.end_utc:
+            continue
+        payload = {key: _text(event.get(key)) or None for key in EVENT_KEYS}
+        payload["activity_type"] = type_of.get(_text(event["activity_id"])) or None
+        payload["occurred_at"] = _iso_utc(occurred)
+        payloads.append(payload)
+    payloads.sort(key=lambda p: (p["occurred_at"], p["event_id"]))
+    lines = [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in payloads]
+    lines += [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in _redelivered(payloads)]
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def _redelivered(payloads: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
+    """About 1% of events (at least one when there are any), chosen by a hash of their id, as redeliveries
+    arriving after the originals."""
+    if not payloads:
+        return []
+    count = max(1, round(len(payloads) * REDELIVERED_SHARE))
+    ranked = sorted(payloads, key=lambda p: hashlib.sha256(str(p["event_id"]).encode()).hexdigest())
+    chosen = {id(p) for p in ranked[:count]}
+    return [p for p in payloads if id(p) in chosen]

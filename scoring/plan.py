@@ -1,0 +1,365 @@
+"""The versioned incentive plan: every number that scores people or moves money, loaded from YAML.
+
+HR edits the plan file, not code. Loading is strict on purpose: an unknown key is usually a typo that would
+otherwise silently fall back to a default, and weights that do not sum to 1 would quietly change everybody's pay.
+Each problem is reported with its path in the file (``goals.payout_curve[2].attainment: ...``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from scoring.money import to_decimal
+
+DEFAULT_PLAN_PATH = Path(__file__).resolve().parents[1] / "plans" / "default.yaml"
+
+
+class PlanError(ValueError):
+    """The plan file cannot be used; ``problems`` lists each one as ``path: what is wrong``."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source} is not a valid plan:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _plan_decimal(value: object) -> Decimal:
+    try:
+        return to_decimal(value, "value")
+    except ValueError as error:
+        raise ValueError(str(error).removeprefix("value ")) from None
+
+
+PlanDecimal = Annotated[Decimal, BeforeValidator(_plan_decimal)]
+NonNegativeDecimal = Annotated[PlanDecimal, Field(ge=0)]
+PositiveDecimal = Annotated[PlanDecimal, Field(gt=0)]
+Fraction = Annotated[PlanDecimal, Field(ge=0, le=1)]
+Count = Annotated[StrictInt, Field(ge=0)]
+PositiveCount = Annotated[StrictInt, Field(gt=0)]
+ComponentCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _require_sum_of_one(weights: dict[str, Decimal]) -> None:
+    total = sum(weights.values(), Decimal(0))
+    if total != 1:
+        terms = " + ".join(f"{name} {value}" for name, value in weights.items())
+        raise ValueError(f"weights must sum to 1, got {total} ({terms})")
+
+
+class _Weights(_Section):
+    """A set of weights that must sum to exactly 1."""
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> _Weights:
+        _require_sum_of_one({name: getattr(self, name) for name in type(self).model_fields})
+        return self
+
+
+class AttendanceRules(_Section):
+    duplicate_window_seconds: Count
+    punch_window_before_minutes: Count
+    punch_window_after_minutes: Count
+    late_grace_minutes: Count
+    early_leave_grace_minutes: Count
+    unpaid_break_minutes: Count
+    break_applies_over_hours: Count
+    weekly_hours_cap: PositiveCount
+    max_session_hours: PositiveCount
+
+
+class BandThresholds(_Section):
+    """Minimum attainment of each band; below ``on_track`` a person is ``improving`` or ``at_risk``."""
+
+    high_performer: NonNegativeDecimal
+    exceeded: NonNegativeDecimal
+    on_track: NonNegativeDecimal
+
+    @model_validator(mode="after")
+    def _descending(self) -> BandThresholds:
+        if not self.high_performer > self.exceeded > self.on_track:
+            raise ValueError(
+                "thresholds must fall strictly from high_performer to exceeded to on_track, got "
+                f"{self.high_performer}, {self.exceeded}, {self.on_track}"
+            )
+        return self
+
+
+class CurvePoint(_Section):
+    attainment: NonNegativeDecimal
+    multiplier: NonNegativeDecimal
+
+
+class GoalRules(_Section):
+    ratio_cap: PositiveDecimal
+    reported_places: Annotated[StrictInt, Field(ge=0, le=10)]
+    band_thresholds: BandThresholds
+    payout_curve: tuple[CurvePoint, ...] = Field(min_length=1)
+    base_bonus_by_role: dict[str, NonNegativeDecimal]
+    extra_leave_hours: NonNegativeDecimal
+    streak_weeks: PositiveCount
+    streak_threshold: NonNegativeDecimal
+
+    @field_validator("payout_curve")
+    @classmethod
+    def _increasing(cls, points: tuple[CurvePoint, ...]) -> tuple[CurvePoint, ...]:
+        xs = [point.attainment for point in points]
+        if any(later <= earlier for earlier, later in pairwise(xs)):
+            raise ValueError(f"points must be sorted by strictly increasing attainment, got {', '.join(map(str, xs))}")
+        return points
+
+    @field_validator("base_bonus_by_role")
+    @classmethod
+    def _has_default(cls, bases: dict[str, Decimal]) -> dict[str, Decimal]:
+        if "default" not in bases:
+            raise ValueError("needs a `default` entry for roles that are not listed")
+        return bases
+
+    def base_bonus(self, role: str | None) -> Decimal:
+        """The weekly bonus base for ``role`` (the ``default`` entry when the role is not listed)."""
+        return self.base_bonus_by_role.get(role or "default", self.base_bonus_by_role["default"])
+
+
+class DesignQualityWeights(_Weights):
+    operator_rating: Fraction
+    favorites_rate: Fraction
+    ctr: Fraction
+
+
+class ConversionContributionWeights(_Weights):
+    order_rate: Fraction
+    repurchase_rate: Fraction
+
+
+class DesignCollaborationWeights(_Weights):
+    ctr: Fraction
+    avg_dwell_seconds: Fraction
+
+
+class DesignerWeights(_Section):
+    design_quality_weight: Fraction
+    conversion_contribution_weight: Fraction
+    design_quality: DesignQualityWeights
+    conversion_contribution: ConversionContributionWeights
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> DesignerWeights:
+        _require_sum_of_one(
+            {
+                "design_quality_weight": self.design_quality_weight,
+                "conversion_contribution_weight": self.conversion_contribution_weight,
+            }
+        )
+        return self
+
+
+class OperatorWeights(_Section):
+    conversion_effect_weight: Fraction
+    design_collaboration_weight: Fraction
+    design_collaboration: DesignCollaborationWeights
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> OperatorWeights:
+        _require_sum_of_one(
+            {
+                "conversion_effect_weight": self.conversion_effect_weight,
+                "design_collaboration_weight": self.design_collaboration_weight,
+            }
+        )
+        return self
+
+
+class JointTargets(_Section):
+    """Targets of the joint-incentive metrics; rates are fractions (3.0% is 0.030)."""
+
+    ctr: PositiveDecimal
+    avg_dwell_seconds: PositiveDecimal
+    favorites_rate: PositiveDecimal
+    order_rate: PositiveDecimal
+    repurchase_rate: PositiveDecimal
+    department_conversion_rate: PositiveDecimal
+
+
+class JointIncentiveRules(_Section):
+    metric_score_cap: PositiveDecimal
+    operator_rating_max: PositiveCount
+    designer: DesignerWeights
+    operator: OperatorWeights
+    default_targets: JointTargets
+
+
+class RoleWeights(_Weights):
+    designer: Fraction
+    operator: Fraction
+
+
+class ProjectPoolRules(_Section):
+    share_of_profit: Fraction
+    role_weights: RoleWeights
+
+
+class ActivityPointValues(_Section):
+    """Points per event type; the field names are the event types the sources send."""
+
+    challenge_joined: Count
+    challenge_won: Count
+    collaboration_completed: Count
+    story_published: Count
+    story_liked: Count
+    story_commented: Count
+    quiz_answered: Count
+    survey_answered: Count
+
+
+class ActivityPointRules(_Section):
+    points: ActivityPointValues
+    like_points_cap_per_story: Count
+    weekly_cap: Count
+
+
+class PayrollComponents(_Section):
+    weekly_goal_bonus: ComponentCode
+    joint_incentive: ComponentCode
+    project_pool_share: ComponentCode
+    extra_leave_hours: ComponentCode
+    overtime_hours: ComponentCode
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PayrollComponents:
+        codes = [getattr(self, name) for name in type(self).model_fields]
+        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        if repeated:
+            raise ValueError(f"component codes must be distinct, repeated: {', '.join(repeated)}")
+        return self
+
+
+class PayrollRules(_Section):
+    hours_unit: Annotated[str, Field(min_length=1)]
+    components: PayrollComponents
+
+
+def _version_text(value: object) -> object:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f'must be a quoted string such as "2026.1" (YAML read {value!r} as a number)')
+    return value
+
+
+class Plan(_Section):
+    """A validated plan. ``content_hash`` is the sha256 of the file's bytes, recorded on every output row."""
+
+    version: Annotated[str, BeforeValidator(_version_text), Field(min_length=1)]
+    effective_from: date
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    attendance: AttendanceRules
+    goals: GoalRules
+    joint_incentive: JointIncentiveRules
+    project_pool: ProjectPoolRules
+    activity_points: ActivityPointRules
+    payroll: PayrollRules
+
+    _content_hash: str = PrivateAttr(default="")
+
+    @property
+    def content_hash(self) -> str:
+        return self._content_hash
+
+    def dbt_vars(self) -> dict[str, int | str]:
+        """The attendance parameters as flat dbt vars, plus the plan identity for lineage columns."""
+        return {**self.attendance.model_dump(), "plan_version": self.version, "plan_hash": self.content_hash}
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that rejects a key written twice (plain YAML silently keeps the last one)."""
+
+
+def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
+
+
+def _problem(error: Any) -> str:
+    where = _location(tuple(error["loc"]))
+    kind = error["type"]
+    if kind == "missing":
+        return f"{where}: required but missing"
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key (check the spelling against plans/default.yaml)"
+    bounds = error.get("ctx", {})
+    message = {
+        "greater_than_equal": f"must be at least {bounds.get('ge')}",
+        "greater_than": f"must be greater than {bounds.get('gt')}",
+        "less_than_equal": f"must be at most {bounds.get('le')}",
+    }.get(kind, error["msg"].removeprefix("Value error, "))
+    if kind != "value_error" and not isinstance(error.get("input"), (dict, list, tuple)):
+        message += f" (got {error.get('input')!r})"
+    return f"{where}: {message}"
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"not readable as YAML: {where}{problem}"
+
+
+def parse_plan(data: bytes | str, source: str = "<plan>") -> Plan:
+    """Validate plan text; ``source`` names it in errors. Raises ``PlanError`` listing every problem found."""
+    raw = data.encode() if isinstance(data, str) else data
+    try:
+        document = yaml.load(raw, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as error:
+        raise PlanError(source, [_yaml_problem(error)]) from None
+    if not isinstance(document, dict):
+        raise PlanError(source, ["the plan must be a YAML mapping of sections (version, goals, ...)"])
+    try:
+        plan = Plan.model_validate(document)
+    except ValidationError as error:
+        raise PlanError(source, [_problem(e) for e in error.errors()]) from None
+    plan._content_hash = hashlib.sha256(raw).hexdigest()
+    return plan
+
+
+def load_plan(path: str | Path = DEFAULT_PLAN_PATH) -> Plan:
+    """Load and validate the plan file at ``path``."""
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise PlanError(str(file), [f"cannot be read: {error.strerror}"]) from None
+    return parse_plan(data, source=str(file))
