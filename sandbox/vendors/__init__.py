@@ -1,0 +1,1 @@
+"""Vendor emulations served by ``sandbox.server``: each a ``SandboxRequest -> SandboxResponse`` object."""
