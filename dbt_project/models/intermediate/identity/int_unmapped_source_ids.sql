@@ -1,0 +1,89 @@
+{#-
+  Data-quality finding: source ids that could not be mapped (punches and goals without an identity row,
+  GA4 creatives and Shopify products missing from the registries). Their rows are kept upstream and counted
+  here per week, never dropped silently.
+-#}
+with
+
+unmapped_punches as (
+
+    select
+        source as source_system,
+        external_id,
+        punch_week_start as week_start,
+        punch_at_utc as seen_at_utc,
+        source_ref
+    from {{ ref('int_punches_unified') }}
+    where employee_id is null
+
+),
+
+unmapped_goal_assignees as (
+
+    select
+        'jira' as source_system,
+        coalesce(account_id, '(unassigned)') as external_id,
+        week_start,
+        updated_at_utc as seen_at_utc,
+        _source_ref as source_ref
+    from {{ ref('int_goal_issues_mapped') }}
+    where employee_id is null
+
+),
+
+unregistered_creatives as (
+
+    select
+        'ga4' as source_system,
+        metrics.creative_id as external_id,
+        metrics.week_start,
+        cast(null as timestamp) as seen_at_utc,
+        metrics.example_source_ref as source_ref
+    from {{ ref('int_creative_metrics_aggregated_to_weeks') }} as metrics
+    left join {{ ref('int_creatives_deduplicated') }} as creatives
+        on metrics.creative_id = creatives.creative_id
+    where creatives.creative_id is null
+
+),
+
+unregistered_products as (
+
+    select
+        'shopify' as source_system,
+        shopify_product_id as external_id,
+        week_start,
+        created_at_utc as seen_at_utc,
+        order_id as source_ref
+    from {{ ref('int_order_lines_joined_to_products') }}
+    where product_id is null
+
+),
+
+all_unmapped as (
+
+    select * from unmapped_punches
+    union all
+    select * from unmapped_goal_assignees
+    union all
+    select * from unregistered_creatives
+    union all
+    select * from unregistered_products
+
+),
+
+final as (
+
+    select
+        source_system,
+        external_id,
+        week_start,
+        count(*) as record_count,
+        min(seen_at_utc) as first_seen_at_utc,
+        max(seen_at_utc) as last_seen_at_utc,
+        min(source_ref) as example_source_ref
+    from all_unmapped
+    group by source_system, external_id, week_start
+
+)
+
+select * from final

@@ -1,0 +1,22 @@
+{#- Every order credited to a creative shows up in fct_creative_performance_weekly for that creative-week. -#}
+with
+
+credits as (
+
+    select
+        creative_id,
+        week_start,
+        sum(credit_share) as credited_orders
+    from {{ ref('int_orders_credited_to_creatives') }}
+    where creative_id is not null
+    group by creative_id, week_start
+
+)
+
+select credits.*
+from credits
+left join {{ ref('fct_creative_performance_weekly') }} as mart
+    on credits.creative_id = mart.creative_id
+    and credits.week_start = mart.week_start
+where mart.creative_id is null
+    or mart.credited_orders <> credits.credited_orders
