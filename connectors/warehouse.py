@@ -52,10 +52,13 @@ def replace_week(
     source: str,
     schema: str = RAW_SCHEMA,
     extra_key: dict[str, str] | None = None,
+    column_types: dict[str, str] | None = None,
 ) -> int:
     """Replace ``week_start``'s rows of ``schema.table`` with ``df`` (plus lineage columns); returns rows written.
 
-    ``extra_key`` narrows what is replaced inside the week (e.g. one source's quarantine rows).
+    ``extra_key`` narrows what is replaced inside the week (e.g. one source's quarantine rows). ``column_types``
+    fixes SQL types when the table is created (otherwise inferred from this frame: a Decimal column would get the
+    precision of its first values and overflow on later weeks).
     """
     frame = df.reset_index(drop=True)
     frame.insert(0, "week_start", week_start)
@@ -69,9 +72,11 @@ def replace_week(
     con.register("incoming", frame)
     try:
         con.execute("begin transaction")
+        declared = {"week_start": "date", **(column_types or {})}
+        casts = ", ".join(f"cast({_quoted(c)} as {t}) as {_quoted(c)}" for c, t in declared.items() if c in frame)
+        excluded = ", ".join(_quoted(c) for c in declared if c in frame)
         con.execute(
-            f"create table if not exists {target} as "
-            "select cast(null as date) as week_start, * exclude (week_start) from incoming limit 0"
+            f"create table if not exists {target} as select {casts}, * exclude ({excluded}) from incoming limit 0"
         )
         where = "week_start = ?"
         params: list[object] = [week_start]

@@ -1,4 +1,10 @@
-{#- Every order credited to a creative shows up in fct_creative_performance_weekly for that creative-week. -#}
+{#-
+  Every order credited to a creative shows up in fct_creative_performance_weekly for that creative-week,
+  within the weeks this run built (a refund arriving later changes an earlier week's credits until that
+  week is rebuilt).
+-#}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_creative_performance_weekly'}}}) }}
+
 with
 
 credits as (
@@ -9,6 +15,7 @@ credits as (
         sum(credit_share) as credited_orders
     from {{ ref('int_orders_credited_to_creatives') }}
     where creative_id is not null
+        and {{ in_partition_window('week_start') }}
     group by creative_id, week_start
 
 )

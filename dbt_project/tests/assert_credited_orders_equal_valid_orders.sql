@@ -2,6 +2,8 @@
   Crediting never creates or loses an order: per product and week, the credit shares (including the
   uncredited rows) add up to the product's valid orders. Shares are rounded to 6 places, hence the tolerance.
 -#}
+{{ config(meta={'dagster': {'ref': {'name': 'int_orders_credited_to_creatives'}}}) }}
+
 with
 
 valid_orders as (

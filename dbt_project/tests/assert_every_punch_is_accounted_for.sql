@@ -3,6 +3,8 @@
   model, and every kept punch of a mapped employee is in the assignment model exactly once (assigned to a
   shift or visibly not).
 -#}
+{{ config(meta={'dagster': {'ref': {'name': 'int_punches_assigned_to_shifts'}}}) }}
+
 with
 
 source_punches as (

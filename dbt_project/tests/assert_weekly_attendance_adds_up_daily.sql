@@ -1,4 +1,6 @@
 {#- The weekly fact is exactly the sum of the daily fact (no day lost or counted twice). -#}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_attendance_weekly'}}}) }}
+
 with
 
 daily as (

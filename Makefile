@@ -1,0 +1,41 @@
+# hrhub: the two commands are `make demo` and `make test`; both install what they need first.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV_BIN := .venv/bin
+SIZE ?= 5000
+WEEKS ?= 1
+
+.PHONY: install manifest demo test dev bench lint validate clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV)  ## create .venv from uv.lock (about 10 s with a warm cache)
+	$(UV) sync --frozen --quiet
+
+manifest: install  ## parse the dbt project so Dagster can load its assets
+	cd dbt_project && ../$(VENV_BIN)/dbt parse --quiet --profiles-dir . --target-path target
+
+demo: manifest  ## sample company -> sandbox -> the whole asset graph for the latest 4 weeks -> summary
+	$(VENV_BIN)/hrhub demo
+
+test: manifest  ## the whole suite
+	$(VENV_BIN)/pytest -n 2 --dist loadgroup
+
+dev: manifest  ## the Dagster UI on the demo's instance (var/dagster_home), with the sandbox serving the sources
+	$(VENV_BIN)/hrhub dev
+
+bench: manifest  ## time each stage of the weekly run: make bench SIZE=5000 WEEKS=1
+	$(VENV_BIN)/hrhub bench --employees $(SIZE) --weeks $(WEEKS)
+
+lint: install
+	$(VENV_BIN)/ruff check . && $(VENV_BIN)/ruff format --check .
+
+validate: manifest  ## dagster definitions validate
+	$(VENV_BIN)/dagster definitions validate -w workspace.yaml
+
+clean:
+	rm -rf var dbt_project/target

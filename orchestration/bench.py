@@ -1,0 +1,123 @@
+"""``make bench``: time each stage of the weekly run on a sample company of a given size, and its peak memory.
+
+Runs under ``var/bench/<employees>/`` so it never touches the demo's warehouse. Stage times come from the Dagster
+event log (step start -> step success), so they measure exactly what a scheduled run does.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import time
+from collections import defaultdict
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.settings import PROJECT_ROOT
+
+STAGES = {"ingestion": "ingest", "dbt": "dbt build", "scoring": "score", "exports": "export"}
+
+
+def _peak_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest finished child (dbt), in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def _groups_by_step() -> dict[str, str]:
+    """Map each step (op) of the weekly job to its stage: the group of the assets it materializes."""
+    from orchestration.definitions import defs
+
+    groups: dict[str, str] = {}
+    for assets_def in defs().resolve_asset_graph().assets_defs:
+        if assets_def.is_executable:
+            group = next(iter(assets_def.group_names_by_key.values()), "other")
+            groups[assets_def.op.name] = "dbt" if "dbt" in assets_def.op.name else group
+    return groups
+
+
+def _stage_of(step_key: str, groups: dict[str, str]) -> str:
+    return groups.get(step_key, "other")
+
+
+def _step_seconds(instance, run_id: str) -> dict[str, float]:  # noqa: ANN001 - DagsterInstance
+    import dagster as dg
+
+    starts: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            starts[event.step_key] = entry.timestamp
+        elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+            seconds[event.step_key] = entry.timestamp - starts.get(event.step_key, entry.timestamp)
+    return seconds
+
+
+def run_benchmark(employees: int = 5000, weeks: int = 1, seed: int = 42) -> int:
+    home = PROJECT_ROOT / "var" / "bench" / str(employees)
+    shutil.rmtree(home, ignore_errors=True)
+    os.environ["HRHUB_HOME"] = str(home)
+    os.environ["HRHUB_DUCKDB_PATH"] = str(home / "warehouse.duckdb")
+
+    import dagster as dg
+
+    from orchestration.local_run import (
+        default_start_week,
+        generate_and_write_sample,
+        pipeline_job,
+        render_inbox,
+        run_week,
+        sandbox_running,
+    )
+    from orchestration.settings import load_settings
+    from sandbox.sample import load_sample
+    from scoring.weeks import weeks_from
+
+    console = Console()
+    settings = load_settings()
+    start_week: date = default_start_week(weeks)
+    week_keys = weeks_from(start_week, weeks)
+    timings: dict[str, float] = {}
+
+    started = time.perf_counter()
+    sample_dir = generate_and_write_sample(seed, employees, weeks, start_week, settings.sample_dir)
+    timings["sample company (generate + write)"] = time.perf_counter() - started
+    _, tables = load_sample(sample_dir)
+    started = time.perf_counter()
+    render_inbox(tables, week_keys, settings.inbox_dir, settings.timezone)
+    timings["inbox files (render)"] = time.perf_counter() - started
+
+    job = pipeline_job()
+    groups = _groups_by_step()
+    stage_seconds: dict[str, float] = defaultdict(float)
+    total_run = 0.0
+    with sandbox_running(tables), dg.DagsterInstance.ephemeral() as instance:
+        for week in week_keys:
+            outcome = run_week(job, week, instance)
+            if not outcome.success:
+                console.print(f"[red]run for {week} failed[/]: see the event log of run {outcome.run_id}")
+                return 1
+            total_run += outcome.seconds
+            for step, seconds in _step_seconds(instance, outcome.run_id).items():
+                stage_seconds[_stage_of(step, groups)] += seconds
+    for stage, seconds in sorted(stage_seconds.items()):
+        timings[f"{STAGES.get(stage, stage)} ({weeks} week{'s' if weeks > 1 else ''})"] = seconds
+    timings["weekly run, wall time incl. Dagster overhead"] = total_run
+    own, child = _peak_mb()
+
+    table = Table(title=f"hrhub benchmark: {employees} employees, {weeks} week(s), seed {seed}", title_justify="left")
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    for stage, seconds in timings.items():
+        table.add_row(stage, f"{seconds:.1f}")
+    table.add_row("peak memory, pipeline process (MiB)", f"{own:.0f}")
+    table.add_row("peak memory, largest child e.g. dbt (MiB)", f"{child:.0f}")
+    console.print(table)
+    return 0

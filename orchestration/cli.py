@@ -1,0 +1,100 @@
+"""``hrhub``: the command line for the sample company, the sandbox, the demo, the UI and the benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def _week(value: str) -> date:
+    from scoring.weeks import parse_week
+
+    try:
+        return parse_week(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from orchestration.local_run import default_start_week, generate_and_write_sample
+
+    start = args.start_week or default_start_week(args.weeks)
+    out = generate_and_write_sample(args.seed, args.employees, args.weeks, start, args.out)
+    print(f"sample company written to {out}")
+    return 0
+
+
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from sandbox.server import run_sandbox
+
+    run_sandbox(args.sample_dir, host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from orchestration.demo import run_demo
+
+    return run_demo(employees=args.employees, weeks=args.weeks, seed=args.seed)
+
+
+def _cmd_dev(args: argparse.Namespace) -> int:
+    from orchestration.local_run import run_dev
+
+    return run_dev(port=args.port)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from orchestration.bench import run_benchmark
+
+    return run_benchmark(employees=args.employees, weeks=args.weeks, seed=args.seed)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hrhub", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sample = commands.add_parser("sample", help="generate the deterministic sample company (Parquet)")
+    sample.add_argument("--employees", type=int, default=500)
+    sample.add_argument("--weeks", type=int, default=4)
+    sample.add_argument("--start-week", type=_week, default=None, help="a Monday; default: the latest complete weeks")
+    sample.add_argument("--seed", type=int, default=42)
+    sample.add_argument("--out", type=Path, default=None, help="default: $HRHUB_HOME/sample")
+    sample.set_defaults(func=_cmd_sample)
+
+    sandbox = commands.add_parser("sandbox", help="serve a sample company over the vendors' real wire formats")
+    sandbox.add_argument("--sample-dir", type=Path, default=None, help="default: $HRHUB_HOME/sample")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.set_defaults(func=_cmd_sandbox)
+
+    demo = commands.add_parser("demo", help="run the whole pipeline for the latest weeks of the sample company")
+    demo.add_argument("--employees", type=int, default=500)
+    demo.add_argument("--weeks", type=int, default=4)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.set_defaults(func=_cmd_demo)
+
+    dev = commands.add_parser("dev", help="the Dagster UI on the demo's instance, with the sandbox running")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(func=_cmd_dev)
+
+    bench = commands.add_parser("bench", help="time each stage of the weekly run and report peak memory")
+    bench.add_argument("--employees", type=int, default=5000)
+    bench.add_argument("--weeks", type=int, default=1)
+    bench.add_argument("--seed", type=int, default=42)
+    bench.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "sample_dir", "unset") is None:
+        from orchestration.settings import load_settings
+
+        args.sample_dir = load_settings().sample_dir
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""dbt models as weekly-partitioned assets: the partition window and the plan's attendance rules go in as vars."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.defs.partitions import week_by_week, weekly_partitions
+from orchestration.defs.resources import PlanResource
+from orchestration.lib.dbt_translator import HrhubDbtTranslator
+from orchestration.lib.dbt_vars import partition_vars
+from orchestration.settings import load_settings
+
+from .project import dbt_project
+
+translator = HrhubDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
+    partitions_def=weekly_partitions,
+    dagster_dbt_translator=translator,
+    backfill_policy=week_by_week,
+)
+def hrhub_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, plan: PlanResource) -> Iterator[Any]:
+    window = context.partition_time_window
+    dbt_vars = partition_vars(window.start, window.end, load_settings().timezone, plan.load().dbt_vars())
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

@@ -1,0 +1,14 @@
+"""The dbt project as Dagster sees it; ``prepare_if_dev`` re-parses it under ``dagster dev``."""
+
+from functools import cache
+
+from dagster_dbt import DbtProject
+
+from orchestration.settings import PROJECT_ROOT
+
+
+@cache
+def dbt_project() -> DbtProject:
+    project = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
+    project.prepare_if_dev()
+    return project

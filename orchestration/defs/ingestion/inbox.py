@@ -1,0 +1,33 @@
+"""File exports dropped in the inbox: device logs, HR system exports, registries, P&L and the activity feed."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+
+from connectors.files import INBOX_FILES_TABLE, RAW_TABLES, SOURCE, quarantine_by_table, read_inbox_week
+from connectors.quality import Validated
+from orchestration.defs.partitions import week_by_week, weekly_partitions
+from orchestration.defs.resources import InboxResource, WarehouseResource
+from orchestration.lib.ingest import load_week, partition_week, quarantine_checks, raw_specs
+
+TABLES = list(RAW_TABLES)
+
+
+@dg.multi_asset(
+    specs=raw_specs(
+        TABLES, "Loaded from the week's inbox folder (ZK attlog.dat, HR exports, registries, feed).", {"file"}
+    ),
+    check_specs=quarantine_checks(TABLES),
+    partitions_def=weekly_partitions,
+    backfill_policy=week_by_week,
+    name="inbox_file_exports",
+)
+def inbox_file_exports(
+    context: dg.AssetExecutionContext, inbox: InboxResource, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    week = partition_week(context)
+    frames = read_inbox_week(Path(inbox.path), week)
+    quarantine = quarantine_by_table(frames)
+    validated = {table: Validated(frames[table], quarantine[table]) for table in TABLES}
+    yield from load_week(warehouse.path, SOURCE, week, validated, {INBOX_FILES_TABLE: quarantine[INBOX_FILES_TABLE]})

@@ -1,0 +1,17 @@
+"""One weekly partitioning shared by ingestion, dbt, scoring and exports: ISO weeks in the company time zone."""
+
+import dagster as dg
+
+from orchestration.settings import load_settings
+
+_settings = load_settings()
+
+weekly_partitions = dg.WeeklyPartitionsDefinition(
+    start_date=_settings.first_week,
+    day_offset=1,  # Monday
+    timezone=_settings.timezone,
+    fmt="%Y-%m-%d",
+)
+
+# Ingestion and scoring read and write one week per run, so a backfill runs week by week, oldest first.
+week_by_week = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)

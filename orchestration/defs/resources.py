@@ -1,0 +1,146 @@
+"""Every resource the assets use, declared once. Secrets come through ``dg.EnvVar`` only (resolved at run launch)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sysconfig
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from connectors.ga4.client import Ga4Client, Ga4Config
+from connectors.http import Secret
+from connectors.jira.client import JiraClient, JiraConfig
+from connectors.shopify.client import ShopifyClient, ShopifyConfig
+from connectors.wecom.client import WeComClient, WeComConfig
+from orchestration.settings import load_settings
+from scoring.plan import Plan, load_plan
+
+from .dbt.project import dbt_project
+
+_settings = load_settings()
+# dbt's profile reads the warehouse path from the environment: publish the resolved default so both agree.
+os.environ.setdefault("HRHUB_DUCKDB_PATH", str(_settings.duckdb_path))
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The embedded DuckDB warehouse file (raw, staging, marts and scoring schemas)."""
+
+    path: str
+
+
+class PlanResource(dg.ConfigurableResource):
+    """The HR-editable incentive plan file; its version and content hash go on every output row."""
+
+    path: str
+
+    def load(self) -> Plan:
+        return load_plan(self.path)
+
+
+class InboxResource(dg.ConfigurableResource):
+    """The folder where file exports (devices, HR system, registries, activity feed) are dropped, one folder a week."""
+
+    path: str
+
+
+class WeComResource(dg.ConfigurableResource):
+    """WeCom attendance (``checkin/getcheckindata``) through a self-built app allowed to call 打卡."""
+
+    base_url: str
+    corpid: str
+    corpsecret: str
+
+    def client(self) -> WeComClient:
+        return WeComClient(WeComConfig(base_url=self.base_url, corpid=self.corpid, corpsecret=Secret(self.corpsecret)))
+
+
+class ShopifyResource(dg.ConfigurableResource):
+    """Shopify Admin GraphQL (orders), with an access token of a custom app that may read orders."""
+
+    base_url: str
+    access_token: str
+
+    def client(self) -> ShopifyClient:
+        return ShopifyClient(ShopifyConfig(base_url=self.base_url, access_token=Secret(self.access_token)))
+
+
+class Ga4Resource(dg.ConfigurableResource):
+    """GA4 Data API ``runReport`` for page, wishlist and promotion-creative metrics."""
+
+    base_url: str
+    property_id: str
+    access_token: str
+
+    def client(self) -> Ga4Client:
+        return Ga4Client(
+            Ga4Config(property_id=self.property_id, access_token=Secret(self.access_token), base_url=self.base_url)
+        )
+
+
+class JiraResource(dg.ConfigurableResource):
+    """Jira Cloud REST v3 ``search/jql``: weekly goals are issues of type Goal with custom fields."""
+
+    base_url: str
+    email: str
+    api_token: str
+
+    def client(self) -> JiraClient:
+        return JiraClient(JiraConfig(base_url=self.base_url, email=self.email, api_token=Secret(self.api_token)))
+
+
+def source_resources() -> dict[str, dg.ConfigurableResource]:
+    """Connector resources: endpoints from plain settings, credentials only through ``dg.EnvVar``."""
+    env = os.environ.get
+    return {
+        "wecom": WeComResource(
+            base_url=env("HRHUB_WECOM_BASE_URL", "https://qyapi.weixin.qq.com"),
+            corpid=dg.EnvVar("HRHUB_WECOM_CORPID"),
+            corpsecret=dg.EnvVar("HRHUB_WECOM_CORPSECRET"),
+        ),
+        "shopify": ShopifyResource(
+            base_url=env("HRHUB_SHOPIFY_BASE_URL", "https://example.myshopify.com"),
+            access_token=dg.EnvVar("HRHUB_SHOPIFY_ACCESS_TOKEN"),
+        ),
+        "ga4": Ga4Resource(
+            base_url=env("HRHUB_GA4_BASE_URL", "https://analyticsdata.googleapis.com"),
+            property_id=dg.EnvVar("HRHUB_GA4_PROPERTY_ID"),
+            access_token=dg.EnvVar("HRHUB_GA4_ACCESS_TOKEN"),
+        ),
+        "jira": JiraResource(
+            base_url=env("HRHUB_JIRA_BASE_URL", "https://example.atlassian.net"),
+            email=dg.EnvVar("HRHUB_JIRA_EMAIL"),
+            api_token=dg.EnvVar("HRHUB_JIRA_API_TOKEN"),
+        ),
+    }
+
+
+class ExportsResource(dg.ConfigurableResource):
+    """Where payroll files and the notification outbox are written."""
+
+    payroll_dir: str
+    outbox_path: str
+
+
+def _dbt_executable() -> str:
+    """dbt from PATH, else the one installed in this environment's scripts folder (a venv used without activation)."""
+    return shutil.which("dbt") or str(Path(sysconfig.get_path("scripts")) / "dbt")
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    settings = load_settings()
+    return dg.Definitions(
+        resources={
+            "warehouse": WarehouseResource(path=str(settings.duckdb_path)),
+            "plan": PlanResource(path=str(settings.plan_path)),
+            "inbox": InboxResource(path=str(settings.inbox_dir)),
+            "exports": ExportsResource(
+                payroll_dir=str(settings.exports_dir / "payroll"), outbox_path=str(settings.outbox_path)
+            ),
+            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=_dbt_executable()),
+            **source_resources(),
+        }
+    )

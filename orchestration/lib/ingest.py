@@ -1,0 +1,95 @@
+"""Load one source's week into the raw layer: validate at the boundary, write good rows, quarantine the rest.
+
+Each raw table becomes one asset materialization carrying the reconciliation (fetched = loaded + quarantined) and a
+blocking check that fails when too large a share of a table had to be quarantined.
+"""
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+
+from connectors.quality import Validated, validate_rows
+from connectors.warehouse import connect, replace_quarantine, replace_week
+from orchestration.lib.asset_keys import raw_key
+from scoring.weeks import parse_week
+
+# Above this share of quarantined rows a table is not trusted for scoring: the check blocks downstream assets.
+MAX_QUARANTINE_SHARE = 0.02
+QUARANTINE_CHECK = "quarantine_share_within_limit"
+
+
+def raw_specs(tables: list[str], description: str, kinds: set[str]) -> list[dg.AssetSpec]:
+    return [
+        dg.AssetSpec(raw_key(table), description=description, group_name="ingestion", kinds=kinds | {"duckdb"})
+        for table in tables
+    ]
+
+
+def quarantine_checks(tables: list[str]) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            QUARANTINE_CHECK,
+            asset=raw_key(table),
+            blocking=True,
+            description=f"At most {MAX_QUARANTINE_SHARE:.0%} of the fetched rows were quarantined.",
+        )
+        for table in tables
+    ]
+
+
+def validate_frames(
+    frames: Mapping[str, pd.DataFrame], schemas: Mapping[str, type[pa.DataFrameModel]]
+) -> dict[str, Validated]:
+    """Validate each fetched frame against its raw table's contract."""
+    return {table: validate_rows(frame, schemas[table]) for table, frame in frames.items()}
+
+
+def load_week(
+    warehouse_path: str | Path,
+    source: str,
+    week: date,
+    validated: Mapping[str, Validated],
+    extra_quarantine: Mapping[str, pd.DataFrame] | None = None,
+) -> Iterator[dg.MaterializeResult]:
+    """Write each table's good rows and quarantine; yield one materialization (with its check) per raw table.
+
+    ``extra_quarantine`` carries rejections that belong to no raw table (e.g. a whole file set aside).
+    """
+    with connect(warehouse_path) as con:
+        for table, result in validated.items():
+            replace_week(con, table, week, result.rows, source)
+            replace_quarantine(con, week, source, table, result.quarantine)
+        for table, quarantine in (extra_quarantine or {}).items():
+            replace_quarantine(con, week, source, table, quarantine)
+    for table, result in validated.items():
+        quarantined = len(result.quarantine)
+        fetched = len(result.rows) + quarantined
+        share = quarantined / fetched if fetched else 0.0
+        reasons = result.quarantine["reason"].value_counts().head(5).to_dict() if quarantined else {}
+        yield dg.MaterializeResult(
+            asset_key=raw_key(table),
+            metadata={
+                "rows_fetched": fetched,
+                "rows_loaded": len(result.rows),
+                "rows_quarantined": quarantined,
+                "top_quarantine_reasons": dg.MetadataValue.json(reasons),
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name=QUARANTINE_CHECK,
+                    asset_key=raw_key(table),
+                    passed=share <= MAX_QUARANTINE_SHARE,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={"quarantined_share": share, "rows_quarantined": quarantined},
+                )
+            ],
+        )
+
+
+def partition_week(context: dg.AssetExecutionContext) -> date:
+    """The Monday of the partition being materialized (ingestion runs one week per run)."""
+    return parse_week(context.partition_key)

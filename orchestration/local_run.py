@@ -1,0 +1,187 @@
+"""Running the pipeline on one machine against the sandbox: shared by the demo, ``hrhub dev``, the benchmark and
+the end-to-end test, so all four exercise the same path a customer's deployment runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sysconfig
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.settings import PROJECT_ROOT, Settings, load_settings
+from sandbox.inbox import write_inbox_week
+from sandbox.sample import SampleConfig, generate_sample, load_sample, write_sample
+from sandbox.server import SandboxServer
+from scoring.weeks import recent_weeks
+
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def default_start_week(weeks: int) -> date:
+    """The first of the latest ``weeks`` complete weeks in the company time zone."""
+    return recent_weeks(weeks, datetime.now(UTC), load_settings().timezone)[0]
+
+
+def generate_and_write_sample(seed: int, employees: int, weeks: int, start_week: date, out: Path | None) -> Path:
+    settings = load_settings()
+    config = SampleConfig(
+        seed=seed, employees=employees, weeks=weeks, start_week=start_week, timezone=settings.timezone
+    )
+    return write_sample(generate_sample(config), config, out or settings.sample_dir)
+
+
+def render_inbox(tables: dict[str, pd.DataFrame], weeks: list[date], inbox_dir: Path, tz: str) -> int:
+    """Drop each week's file exports into the inbox, as the device and the HR system would; returns files written."""
+    return sum(len(write_inbox_week(tables, week, inbox_dir, tz)) for week in weeks)
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    previous = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def connector_environment(server: SandboxServer) -> dict[str, str]:
+    """The variables a deployment sets for its real vendors, pointed at the sandbox instead."""
+    credentials = server.credentials
+    return {
+        "HRHUB_WECOM_BASE_URL": server.vendor_url("wecom"),
+        "HRHUB_WECOM_CORPID": credentials.wecom_corpid,
+        "HRHUB_WECOM_CORPSECRET": credentials.wecom_corpsecret,
+        "HRHUB_SHOPIFY_BASE_URL": server.vendor_url("shopify"),
+        "HRHUB_SHOPIFY_ACCESS_TOKEN": credentials.shopify_access_token,
+        "HRHUB_GA4_BASE_URL": server.vendor_url("ga4"),
+        "HRHUB_GA4_PROPERTY_ID": credentials.ga4_property_id,
+        "HRHUB_GA4_ACCESS_TOKEN": credentials.ga4_access_token,
+        "HRHUB_JIRA_BASE_URL": server.vendor_url("jira"),
+        "HRHUB_JIRA_EMAIL": credentials.jira_email,
+        "HRHUB_JIRA_API_TOKEN": credentials.jira_api_token,
+    }
+
+
+# The sandbox's Shopify bucket as on Shopify Plus (points, points per second): the demo shows the pipeline, not
+# throttling, which the connector's contract tests cover on the Standard plan's bucket.
+SHOPIFY_PLUS_BUCKET = (20_000.0, 1_000.0)
+
+
+@contextmanager
+def sandbox_running(tables: dict[str, pd.DataFrame]) -> Iterator[SandboxServer]:
+    """Serve ``tables`` on an ephemeral port and point every connector at it (URLs and credentials via env)."""
+    with SandboxServer(tables) as server, _environment(connector_environment(server)):
+        server.shopify.set_throttle(*SHOPIFY_PLUS_BUCKET)
+        yield server
+
+
+def _prepare_dagster_home(dagster_home: Path) -> None:
+    """A local instance keeps everything in SQLite under ``dagster_home``; telemetry stays off."""
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    config = dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+
+
+@contextmanager
+def demo_instance(settings: Settings) -> Iterator[dg.DagsterInstance]:
+    """The persistent local instance under ``var/`` that ``hrhub dev`` opens, so the UI shows the demo's runs."""
+    _prepare_dagster_home(settings.dagster_home)
+    with _environment({"DAGSTER_HOME": str(settings.dagster_home)}), dg.DagsterInstance.get() as instance:
+        yield instance
+
+
+def pipeline_job() -> dg.JobDefinition:
+    from orchestration.definitions import defs
+
+    return defs().resolve_job_def("weekly_pipeline")
+
+
+@dataclass(frozen=True)
+class WeekOutcome:
+    week: date
+    success: bool
+    assets: int
+    checks_passed: int
+    checks_failed: int
+    seconds: float
+    run_id: str
+    problems: tuple[str, ...]  # failed steps and failed checks, one line each
+
+
+def run_week(
+    job: dg.JobDefinition, week: date, instance: dg.DagsterInstance, log_path: Path | None = None
+) -> WeekOutcome:
+    """Run every asset of ``week``; with ``log_path``, the run's console output (dbt's included) goes there."""
+    started = time.perf_counter()
+    with _output_to(log_path):
+        result = job.execute_in_process(
+            partition_key=week.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG
+        )
+    evaluations = result.get_asset_check_evaluations()
+    failed_steps = [
+        f"step {event.step_key} failed: {event.event_specific_data.error.message.strip().splitlines()[0]}"
+        for event in result.all_events
+        if event.is_step_failure
+    ]
+    failed_checks = [f"check {e.asset_key.to_user_string()}:{e.check_name} failed" for e in evaluations if not e.passed]
+    return WeekOutcome(
+        week=week,
+        success=result.success,
+        assets=len(result.get_asset_materialization_events()),
+        checks_passed=sum(1 for e in evaluations if e.passed),
+        checks_failed=len(failed_checks),
+        seconds=time.perf_counter() - started,
+        run_id=result.run_id,
+        problems=(*failed_checks, *failed_steps),
+    )
+
+
+@contextmanager
+def _output_to(log_path: Path | None) -> Iterator[None]:
+    if log_path is None:
+        yield
+        return
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log), redirect_stderr(log):
+        yield
+
+
+def run_dev(port: int = 3000) -> int:
+    """Start the sandbox on the demo's sample and the Dagster UI on the demo's instance; Ctrl-C stops both."""
+    settings = load_settings()
+    if not (settings.sample_dir / "meta.json").exists():
+        weeks = 4
+        generate_and_write_sample(42, 500, weeks, default_start_week(weeks), settings.sample_dir)
+    _, tables = load_sample(settings.sample_dir)
+    _prepare_dagster_home(settings.dagster_home)
+    with sandbox_running(tables) as server:
+        print(f"sandbox at {server.base_url}; Dagster UI at http://127.0.0.1:{port}")
+        # dagster dev re-parses the dbt project on load and looks for dbt on PATH: put this environment's first.
+        path = os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")])
+        env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "PATH": path}
+        command = [
+            str(Path(sysconfig.get_path("scripts")) / "dagster"),
+            "dev",
+            "-w",
+            str(PROJECT_ROOT / "workspace.yaml"),
+            "-p",
+            str(port),
+        ]
+        try:
+            return subprocess.call(command, cwd=PROJECT_ROOT, env=env)
+        except KeyboardInterrupt:
+            return 0

@@ -1,0 +1,56 @@
+"""Where hrhub keeps its files and which company it serves: plain, non-secret configuration from the environment.
+
+Secrets never come through here; Dagster resources read them with ``dg.EnvVar`` at run launch.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from scoring.weeks import DEFAULT_TIMEZONE
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    timezone: str
+    first_week: str
+    plan_path: Path
+
+    @property
+    def duckdb_path(self) -> Path:
+        return Path(os.environ.get("HRHUB_DUCKDB_PATH", self.home / "warehouse.duckdb"))
+
+    @property
+    def inbox_dir(self) -> Path:
+        return Path(os.environ.get("HRHUB_INBOX_DIR", self.home / "inbox"))
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.home / "outbox" / "outbox.jsonl"
+
+    @property
+    def sample_dir(self) -> Path:
+        return self.home / "sample"
+
+    @property
+    def dagster_home(self) -> Path:
+        return Path(os.environ.get("DAGSTER_HOME", self.home / "dagster_home"))
+
+
+def load_settings() -> Settings:
+    """Read settings from ``HRHUB_*`` variables; defaults put everything under ``var/`` in the checkout."""
+    return Settings(
+        home=Path(os.environ.get("HRHUB_HOME", PROJECT_ROOT / "var")).resolve(),
+        timezone=os.environ.get("HRHUB_TIMEZONE", DEFAULT_TIMEZONE),
+        first_week=os.environ.get("HRHUB_FIRST_WEEK", "2025-01-06"),
+        plan_path=Path(os.environ.get("HRHUB_PLAN_PATH", PROJECT_ROOT / "plans" / "default.yaml")),
+    )

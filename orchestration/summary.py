@@ -1,0 +1,69 @@
+"""The demo's one-screen summary, read back from the warehouse and the export folders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.settings import Settings
+
+
+def _table(columns: list[str], rows: list[tuple]) -> Table:
+    table = Table(show_edge=False, pad_edge=False)
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index == 0 else "right")
+    for row in rows:
+        table.add_row(*(str(value) for value in row))
+    return table
+
+
+def _section(console: Console, title: str, columns: list[str], rows: list[tuple]) -> None:
+    console.print(f"\n[bold]{title}[/]")
+    console.print(_table(columns, rows) if rows else "  (none)")
+
+
+def print_summary(console: Console, settings: Settings, weeks: list[date]) -> None:
+    first, last = weeks[0], weeks[-1]
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        headcount = con.execute(
+            "select department, count(*) from marts.dim_employee where is_active group by 1 order by 2 desc"
+        ).fetchall()
+        attendance = con.execute(
+            """select status, count(*), round(100.0 * count(*) / sum(count(*)) over (), 1)
+               from marts.fct_attendance_daily where week_start between ? and ? group by 1 order by 2 desc""",
+            [first, last],
+        ).fetchall()
+        bands = con.execute(
+            """select band, count(*), round(100.0 * count(*) / sum(count(*)) over (), 1)
+               from scoring.score_goal_attainment_weekly where week_start = ? group by 1 order by 2 desc""",
+            [last],
+        ).fetchall()
+        payouts = con.execute(
+            """select e.name || ' (' || e.role || ')', sum(p.amount)::varchar
+               from scoring.payroll_line p join marts.dim_employee e using (employee_id)
+               where p.component_code in ('JOINT_INCENTIVE', 'PROJECT_POOL_SHARE', 'WEEKLY_GOAL_BONUS')
+                 and p.week_start between ? and ?
+               group by 1 order by sum(p.amount) desc limit 5""",
+            [first, last],
+        ).fetchall()
+        currency = con.execute("select coalesce(any_value(currency), '') from scoring.payroll_line").fetchone()[0]
+        points = con.execute(
+            """select e.name || ' (' || e.department || ')', sum(s.points)
+               from scoring.score_activity_points_weekly s join marts.dim_employee e using (employee_id)
+               where s.week_start between ? and ? group by 1 order by 2 desc, 1 limit 5""",
+            [first, last],
+        ).fetchall()
+    _section(console, "Headcount (active)", ["department", "people"], headcount)
+    _section(console, f"Attendance {first} .. {last}", ["status", "shifts", "%"], attendance)
+    _section(console, f"Goal attainment bands, week {last}", ["band", "people", "%"], bands)
+    _section(console, f"Top incentive payouts ({currency}, {len(weeks)} weeks)", ["employee", "amount"], payouts)
+    _section(console, f"Points leaders ({len(weeks)} weeks)", ["employee", "points"], points)
+    payroll_files = sorted(settings.exports_dir.glob("payroll/**/*.csv"))
+    console.print("\nWhere things went:")
+    console.print(f"  marts and scores : {settings.duckdb_path} (schemas marts, scoring)")
+    console.print(f"  payroll files    : {settings.exports_dir / 'payroll'} ({len(payroll_files)} files + manifests)")
+    console.print(f"  notifications    : {settings.outbox_path}")
+    console.print(f"  Dagster instance : {settings.dagster_home}")
