@@ -94,20 +94,26 @@ def run_benchmark(employees: int = 5000, weeks: int = 1, seed: int = 42) -> int:
     render_inbox(tables, week_keys, settings.inbox_dir, settings.timezone)
     timings["inbox files (render)"] = time.perf_counter() - started
 
-    job = pipeline_job()
-    groups = _groups_by_step()
     stage_seconds: dict[str, float] = defaultdict(float)
     total_run = 0.0
     with sandbox_running(tables), dg.DagsterInstance.ephemeral() as instance:
+        # Definitions load inside: the connector resources read the sandbox's URLs from the environment.
+        job = pipeline_job()
+        groups = _groups_by_step()
         for week in week_keys:
-            outcome = run_week(job, week, instance)
+            log_path = home / "logs" / f"run-{week}.log"
+            outcome = run_week(job, week, instance, log_path)
             if not outcome.success:
-                console.print(f"[red]run for {week} failed[/]: see the event log of run {outcome.run_id}")
+                console.print(f"[red]run for {week} failed[/] (log: {log_path})")
+                for problem in outcome.problems:
+                    console.print(f"    {problem}")
                 return 1
             total_run += outcome.seconds
             for step, seconds in _step_seconds(instance, outcome.run_id).items():
                 stage_seconds[_stage_of(step, groups)] += seconds
-    for stage, seconds in sorted(stage_seconds.items()):
+    for stage, seconds in sorted(
+        stage_seconds.items(), key=lambda item: list(STAGES).index(item[0]) if item[0] in STAGES else 99
+    ):
         timings[f"{STAGES.get(stage, stage)} ({weeks} week{'s' if weeks > 1 else ''})"] = seconds
     timings["weekly run, wall time incl. Dagster overhead"] = total_run
     own, child = _peak_mb()
