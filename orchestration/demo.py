@@ -12,7 +12,7 @@ from orchestration.local_run import (
     generate_and_write_sample,
     pipeline_job,
     render_inbox,
-    run_week,
+    run_backfill,
     sandbox_running,
 )
 from orchestration.settings import load_settings
@@ -41,17 +41,21 @@ def run_demo(employees: int = 500, weeks: int = 4, seed: int = 42) -> int:
     with sandbox_running(tables) as server, demo_instance(settings) as instance:
         console.print(f"[green]✓[/] sandbox serving WeCom, Shopify, GA4 and Jira at {server.base_url}")
         job = pipeline_job()
-        for index, week in enumerate(week_keys, start=1):
-            with console.status(f"week {week} ({index}/{len(week_keys)}): ingest -> dbt -> score -> export ..."):
-                log_path = settings.home / "logs" / f"run-{week}.log"
-                outcome = run_week(job, week, instance, log_path)
+        runs = run_backfill(job, week_keys, instance, settings.home / "logs")
+        while True:
+            with console.status(
+                f"running: ingest each week -> dbt over the {len(week_keys)} weeks -> score, export ..."
+            ):
+                outcome = next(runs, None)
+            if outcome is None:
+                break
             mark = "[green]✓[/]" if outcome.success else "[red]✗[/]"
             console.print(
-                f"{mark} week {week}: {outcome.assets} assets, {outcome.checks_passed} checks passed, "
+                f"{mark} {outcome.label}: {outcome.assets} assets, {outcome.checks_passed} checks passed, "
                 f"{outcome.checks_failed} failed ({outcome.seconds:.0f} s)"
             )
             for problem in outcome.problems:
-                console.print(f"    [red]{problem}[/] (log: {log_path})")
+                console.print(f"    [red]{problem}[/] (logs: {settings.home / 'logs'})")
             failed += 0 if outcome.success else 1
     console.print("[green]✓[/] sandbox stopped")
     print_summary(console, settings, week_keys)

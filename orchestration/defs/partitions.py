@@ -13,5 +13,7 @@ weekly_partitions = dg.WeeklyPartitionsDefinition(
     fmt="%Y-%m-%d",
 )
 
-# Ingestion and scoring read and write one week per run, so a backfill runs week by week, oldest first.
+# Backfills: ingestion and scoring read and write one week per run (week by week, oldest first); dbt takes the
+# whole window in one run, since its models are incremental by the window passed as vars.
 week_by_week = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
+whole_window = dg.BackfillPolicy.single_run()

@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.defs.partitions import week_by_week, weekly_partitions
+from orchestration.defs.partitions import weekly_partitions, whole_window
 from orchestration.defs.resources import PlanResource
 from orchestration.lib.dbt_translator import HrhubDbtTranslator
 from orchestration.lib.dbt_vars import partition_vars
@@ -23,7 +23,7 @@ translator = HrhubDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_ass
     project=dbt_project(),
     partitions_def=weekly_partitions,
     dagster_dbt_translator=translator,
-    backfill_policy=week_by_week,
+    backfill_policy=whole_window,
 )
 def hrhub_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, plan: PlanResource) -> Iterator[Any]:
     window = context.partition_time_window
