@@ -37,7 +37,7 @@ LONG_CSV_COLUMNS = (
 )
 CENT = Decimal("0.01")
 # Excel treats a cell starting with one of these as a formula (CSV injection); text cells get a leading quote.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Period and plan version become part of a file name: keep them to characters that cannot escape the folder.
 _SAFE_NAME_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -130,7 +130,7 @@ class LongCsvExport:
 def payroll_file_name(pay_period: str, plan_version: str, content: bytes) -> str:
     """``payroll_{period}_{plan_version}_{sha8}.csv``: a new content always gets a new name, so nothing is replaced."""
     sha8 = hashlib.sha256(content).hexdigest()[:8]
-    return f"payroll_{_name_part(pay_period, 'pay_period')}_{_name_part(plan_version, 'plan_version')}_{sha8}.csv"
+    return f"payroll_{name_part(pay_period, 'pay_period')}_{name_part(plan_version, 'plan_version')}_{sha8}.csv"
 
 
 def render_long_csv(
@@ -151,29 +151,16 @@ def render_long_csv(
     then every other column), so the bytes do not depend on input order. Ids stay text: Excel may still strip
     leading zeros on open, which is why the wide XLSX layout exists for hand editing.
     """
-    materialised = [_read_line(line) for line in lines]
+    materialised = [read_line(line) for line in lines]
     period = _single_value("pay_period", [line.pay_period for line in materialised], pay_period)
     version = _single_value("plan_version", [line.plan_version for line in materialised], plan_version)
     currencies = sorted({line.currency for line in materialised if line.currency})
     if len(currencies) > 1:
         raise ValueError(f"payroll lines mix currencies {currencies}; render one file per currency")
 
-    rows: list[PayrollCsvRow] = []
-    rejected: list[RejectedLine] = []
-    for line in materialised:
-        reason = _rejection_reason(line.employee_id, employees)
-        if reason is not None:
-            rejected.append(
-                RejectedLine(line.employee_id, line.component_code, format_amount(line.amount), line.source_ref, reason)
-            )
-            continue
-        payroll_id, name = employees[line.employee_id]
-        rows.append(_render_row(line, str(payroll_id).strip(), name))
-
-    rows.sort(key=lambda row: (row.payroll_id, row.component_code, row.as_tuple()))
-    rejected.sort(key=lambda r: (r.employee_id, r.component_code, r.source_ref, r.amount))
+    rows, rejected = long_csv_rows(materialised, employees)
     return LongCsvExport(
-        content=_csv_bytes(rows),
+        content=long_csv_bytes(rows),
         rows=tuple(rows),
         rejected=tuple(rejected),
         pay_period=period,
@@ -199,8 +186,8 @@ def write_payroll_export(out_dir: Path, period: str, content: bytes, manifest: P
 
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     csv_path = out_dir / manifest.file_name
-    _write_once(out_dir / manifest.manifest_file_name, manifest.to_bytes())
-    _write_once(csv_path, content)
+    write_file_once(out_dir / manifest.manifest_file_name, manifest.to_bytes())
+    write_file_once(csv_path, content)
     return csv_path
 
 
@@ -229,19 +216,39 @@ def _plain(value: Decimal) -> str:
 
 
 @dataclass(frozen=True)
-class _Line:
+class PayrollLineRecord:
+    """A payroll line read and checked once (Decimal amount, text fields), whatever shape it came in."""
+
     employee_id: str
     pay_period: str
     component_code: str
     amount: Decimal
     currency: str
     quantity: Decimal | None
-    unit: str
+    unit: str | None
     plan_version: str
     source_ref: str
 
+    def as_record(self) -> dict[str, object]:
+        """The ``payroll_line`` columns, e.g. to store the lines a released file was made from."""
+        return {
+            "employee_id": self.employee_id,
+            "pay_period": self.pay_period,
+            "component_code": self.component_code,
+            "amount": self.amount,
+            "currency": self.currency,
+            "quantity": self.quantity,
+            "unit": self.unit,
+            "plan_version": self.plan_version,
+            "source_ref": self.source_ref,
+        }
 
-def _read_line(line: PayrollLineInput) -> _Line:
+
+def read_line(line: PayrollLineInput) -> PayrollLineRecord:
+    """Read a dict or an object shaped like ``payroll_line``; amounts must be Decimal (or int), never float."""
+    if isinstance(line, PayrollLineRecord):
+        return line
+
     def get(field: str) -> object:
         return line[field] if isinstance(line, Mapping) else getattr(line, field)
 
@@ -250,14 +257,14 @@ def _read_line(line: PayrollLineInput) -> _Line:
         raise TypeError(f"amount must be a Decimal, got {type(amount).__name__} ({amount!r}) in {get('source_ref')}")
     if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, Decimal | int)):
         raise TypeError(f"quantity must be a Decimal or None, got {type(quantity).__name__} in {get('source_ref')}")
-    return _Line(
+    return PayrollLineRecord(
         employee_id=str(get("employee_id")),
         pay_period=str(get("pay_period")),
         component_code=str(get("component_code")),
         amount=Decimal(amount),
         currency=str(get("currency") or ""),
         quantity=None if quantity is None else Decimal(quantity),
-        unit=str(get("unit") or ""),
+        unit=str(get("unit") or "") or None,
         plan_version=str(get("plan_version")),
         source_ref=str(get("source_ref") or ""),
     )
@@ -276,7 +283,8 @@ def _single_value(field: str, values: list[str], expected: str | None) -> str:
     return distinct[0]
 
 
-def _rejection_reason(employee_id: str, employees: Mapping[str, tuple[str | None, str]]) -> str | None:
+def rejection_reason(employee_id: str, employees: Mapping[str, tuple[str | None, str]]) -> str | None:
+    """Why a line of ``employee_id`` cannot be paid through a file (None when it can): every layout uses this."""
     if employee_id not in employees:
         return f"employee {employee_id} is not in the employee directory"
     payroll_id, _ = employees[employee_id]
@@ -285,7 +293,32 @@ def _rejection_reason(employee_id: str, employees: Mapping[str, tuple[str | None
     return None
 
 
-def _render_row(line: _Line, payroll_id: str, name: str) -> PayrollCsvRow:
+def long_csv_rows(
+    lines: Iterable[PayrollLineRecord], employees: Mapping[str, tuple[str | None, str]]
+) -> tuple[list[PayrollCsvRow], list[RejectedLine]]:
+    """The long CSV's rows (sorted) and the lines rejected for want of a payroll id, without the one-plan check."""
+    rows: list[PayrollCsvRow] = []
+    rejected: list[RejectedLine] = []
+    for line in lines:
+        reason = rejection_reason(line.employee_id, employees)
+        if reason is not None:
+            rejected.append(reject(line, reason))
+            continue
+        payroll_id, name = employees[line.employee_id]
+        rows.append(_render_row(line, str(payroll_id).strip(), name))
+    rows.sort(key=lambda row: (row.payroll_id, row.component_code, row.as_tuple()))
+    return rows, sort_rejected(rejected)
+
+
+def reject(line: PayrollLineRecord, reason: str) -> RejectedLine:
+    return RejectedLine(line.employee_id, line.component_code, format_amount(line.amount), line.source_ref, reason)
+
+
+def sort_rejected(rejected: Iterable[RejectedLine]) -> list[RejectedLine]:
+    return sorted(rejected, key=lambda r: (r.employee_id, r.component_code, r.source_ref, r.amount))
+
+
+def _render_row(line: PayrollLineRecord, payroll_id: str, name: str) -> PayrollCsvRow:
     return PayrollCsvRow(
         payroll_id=_text_cell(payroll_id),
         employee_id=_text_cell(line.employee_id),
@@ -295,17 +328,17 @@ def _render_row(line: _Line, payroll_id: str, name: str) -> PayrollCsvRow:
         amount=format_amount(line.amount),
         currency=_text_cell(line.currency),
         quantity=format_quantity(line.quantity),
-        unit=_text_cell(line.unit),
+        unit=_text_cell(line.unit or ""),
         plan_version=_text_cell(line.plan_version),
         source_ref=_text_cell(line.source_ref),
     )
 
 
 def _text_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def _csv_bytes(rows: list[PayrollCsvRow]) -> bytes:
+def long_csv_bytes(rows: Iterable[PayrollCsvRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(LONG_CSV_COLUMNS)
@@ -313,13 +346,14 @@ def _csv_bytes(rows: list[PayrollCsvRow]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _name_part(value: str, field: str) -> str:
+def name_part(value: str, field: str) -> str:
+    """``value`` unchanged if it is safe inside a file name, else a ``ValueError`` naming ``field``."""
     if not _SAFE_NAME_PART.fullmatch(value):
         raise ValueError(f"{field} {value!r} cannot be part of a file name (letters, digits, '.', '_', '-' only)")
     return value
 
 
-def _write_once(path: Path, data: bytes) -> None:
+def write_file_once(path: Path, data: bytes) -> None:
     """Create ``path`` with ``data`` (mode 0600) unless it already holds exactly ``data``."""
     if path.exists():
         if path.read_bytes() == data:

@@ -51,6 +51,35 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return run_benchmark(employees=args.employees, weeks=args.weeks, seed=args.seed)
 
 
+def _cmd_payroll_status(args: argparse.Namespace) -> int:
+    from exports.payroll_ledger import PayrollLedger
+    from orchestration.settings import load_settings
+
+    events = PayrollLedger(load_settings().payroll_ledger_path).events(args.target, args.period)
+    if not events:
+        print("no payroll drafts yet: run the pipeline (make demo) first")
+    for event in events:
+        print(
+            f"{event.at}  {event.event:<9} {event.target:<12} {event.pay_period:<10} {event.kind:<10} "
+            f"{event.file_name}  sha256 {event.sha256[:12]}  by {event.actor}"
+        )
+    return 0
+
+
+def _cmd_payroll_approve(args: argparse.Namespace) -> int:
+    from exports.payroll_ledger import ApprovalError
+    from orchestration.lib.payroll_approval import approve_and_release
+
+    try:
+        released = approve_and_release(args.target, args.period, args.approver, args.sha256)
+    except ApprovalError as error:
+        print(f"not approved: {error}", file=sys.stderr)
+        return 2
+    for path in released:
+        print(f"released {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hrhub", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--weeks", type=int, default=1)
     bench.add_argument("--seed", type=int, default=42)
     bench.set_defaults(func=_cmd_bench)
+
+    payroll = commands.add_parser("payroll", help="payroll drafts: status, and HR's approval that releases them")
+    payroll_commands = payroll.add_subparsers(dest="payroll_command", required=True)
+    status = payroll_commands.add_parser("status", help="drafted, approved and released payroll files")
+    status.add_argument("--target", default=None)
+    status.add_argument("--period", default=None, help="a pay period: YYYY-MM (monthly) or a Monday (weekly)")
+    status.set_defaults(func=_cmd_payroll_status)
+    approve = payroll_commands.add_parser("approve", help="approve a period's pending draft and release it")
+    approve.add_argument("--target", required=True, help="a payroll target from the exports config")
+    approve.add_argument("--period", required=True, help="YYYY-MM (monthly) or the week's Monday (weekly)")
+    approve.add_argument("--approver", required=True, help="your name, recorded in the ledger")
+    approve.add_argument("--sha256", default=None, help="the draft you reviewed (refused if it is not the pending one)")
+    approve.set_defaults(func=_cmd_payroll_approve)
     return parser
 
 

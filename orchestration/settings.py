@@ -20,6 +20,7 @@ class Settings:
     timezone: str
     first_week: str
     plan_path: Path
+    exports_config_path: Path
 
     @property
     def duckdb_path(self) -> Path:
@@ -34,8 +35,31 @@ class Settings:
         return self.home / "exports"
 
     @property
+    def payroll_drafts_dir(self) -> Path:
+        return self.exports_dir / "payroll"
+
+    @property
+    def payroll_release_dir(self) -> Path:
+        """Where approved payroll files are released to: the folder payroll imports (or an SFTP sync) read."""
+        return self.exports_dir / "released"
+
+    @property
+    def payroll_ledger_path(self) -> Path:
+        return self.exports_dir / "payroll_ledger.jsonl"
+
+    @property
+    def statements_dir(self) -> Path:
+        return self.exports_dir / "statements"
+
+    @property
     def outbox_path(self) -> Path:
+        """The dry-run channel: messages "sent" by appending to this file."""
         return self.home / "outbox" / "outbox.jsonl"
+
+    @property
+    def outbox_store_path(self) -> Path:
+        """The durable outbox: every message with its delivery state."""
+        return self.home / "outbox" / "outbox.sqlite"
 
     @property
     def sample_dir(self) -> Path:
@@ -53,4 +77,5 @@ def load_settings() -> Settings:
         timezone=os.environ.get("HRHUB_TIMEZONE", DEFAULT_TIMEZONE),
         first_week=os.environ.get("HRHUB_FIRST_WEEK", "2025-01-06"),
         plan_path=Path(os.environ.get("HRHUB_PLAN_PATH", PROJECT_ROOT / "plans" / "default.yaml")),
+        exports_config_path=Path(os.environ.get("HRHUB_EXPORTS_CONFIG", PROJECT_ROOT / "config" / "exports.yaml")),
     )

@@ -6,8 +6,10 @@ import os
 import shutil
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
+import yaml
 from dagster_dbt import DbtCliResource
 
 from connectors.ga4.client import Ga4Client, Ga4Config
@@ -118,10 +120,19 @@ def source_resources() -> dict[str, dg.ConfigurableResource]:
 
 
 class ExportsResource(dg.ConfigurableResource):
-    """Where payroll files and the notification outbox are written."""
+    """Where exports go (drafts, releases, statements, outbox) and the exports config (targets, channels)."""
 
-    payroll_dir: str
+    config_path: str
+    payroll_drafts_dir: str
+    payroll_release_dir: str
+    payroll_ledger_path: str
+    statements_dir: str
     outbox_path: str
+    outbox_store_path: str
+
+    def config(self) -> dict[str, Any]:
+        with Path(self.config_path).open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle) or {}
 
 
 def _dbt_executable() -> str:
@@ -138,7 +149,13 @@ def resources() -> dg.Definitions:
             "plan": PlanResource(path=str(settings.plan_path)),
             "inbox": InboxResource(path=str(settings.inbox_dir)),
             "exports": ExportsResource(
-                payroll_dir=str(settings.exports_dir / "payroll"), outbox_path=str(settings.outbox_path)
+                config_path=str(settings.exports_config_path),
+                payroll_drafts_dir=str(settings.payroll_drafts_dir),
+                payroll_release_dir=str(settings.payroll_release_dir),
+                payroll_ledger_path=str(settings.payroll_ledger_path),
+                statements_dir=str(settings.statements_dir),
+                outbox_path=str(settings.outbox_path),
+                outbox_store_path=str(settings.outbox_store_path),
             ),
             "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=_dbt_executable()),
             **source_resources(),

@@ -4,7 +4,30 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXPORT_MODULES = ["exports.payroll", "exports.manifest", "exports.templates", "exports.notifications", "exports.outbox"]
+EXPORT_MODULES = [
+    "exports.payroll",
+    "exports.manifest",
+    "exports.templates",
+    "exports.notifications",
+    "exports.outbox",
+    "exports.pay_periods",
+    "exports.targets",
+    "exports.adjustments",
+    "exports.period_export",
+    "exports.layouts.base",
+    "exports.layouts.wide_xlsx",
+    "exports.layouts.adp_paydata",
+    "exports.statements",
+    "exports.statements.build",
+    "exports.statements.explain",
+    "exports.statements.labels",
+    "exports.statements.model",
+    "exports.statements.records",
+    "exports.statements.render",
+    "exports.channels.config",
+    "exports.channels.payloads",
+    "exports.channels.errors",
+]
 FORBIDDEN = ["dagster", "requests", "sqlalchemy"]
 
 

@@ -46,8 +46,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
     with sandbox_running(tables), dg.instance_for_test() as instance:
         job = pipeline_job()
         first = list(run_backfill(job, [week], instance, home / "logs"))
-        payroll_dir = settings.exports_dir / "payroll" / week.isoformat()
-        first_files = {p.name: p.read_bytes() for p in sorted(payroll_dir.iterdir())}
+        first_files = _files(settings.payroll_drafts_dir)
+        first_statements = _files(settings.statements_dir)
         first_outbox = settings.outbox_path.read_bytes()
         second = run_week(job, week, instance)
         yield {
@@ -56,11 +56,16 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
             "first": first,
             "second": second,
             "first_files": first_files,
+            "first_statements": first_statements,
             "first_outbox": first_outbox,
             "job": job,
             "instance": instance,
         }
     monkeypatch.undo()
+
+
+def _files(folder) -> dict[str, bytes]:  # noqa: ANN001
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _query(settings, sql: str, params: list[object] | None = None) -> list[tuple]:
@@ -113,7 +118,7 @@ def test_scores_carry_the_plan_and_payroll_file_matches_its_manifest(pipeline):
         )
         assert versions == [(plan.version, plan.content_hash)], table
     files = pipeline["first_files"]
-    csv_name = next(name for name in files if name.endswith(".csv"))
+    csv_name = next(name for name in files if name.startswith(f"weekly_csv/{week}/") and name.endswith(".csv"))
     manifest = json.loads(files[csv_name.removesuffix(".csv") + ".manifest.json"])
     content = files[csv_name]
     assert manifest["sha256"] == hashlib.sha256(content).hexdigest()
@@ -127,8 +132,8 @@ def test_scores_carry_the_plan_and_payroll_file_matches_its_manifest(pipeline):
 def test_rerun_is_idempotent(pipeline):
     """The same week again, now as one scheduled run: same payroll bytes, no second file, no message sent twice."""
     settings, week = pipeline["settings"], pipeline["week"]
-    payroll_dir = settings.exports_dir / "payroll" / week.isoformat()
-    assert {p.name: p.read_bytes() for p in sorted(payroll_dir.iterdir())} == pipeline["first_files"]
+    assert _files(settings.payroll_drafts_dir) == pipeline["first_files"]
+    assert _files(settings.statements_dir) == pipeline["first_statements"]
     assert settings.outbox_path.read_bytes() == pipeline["first_outbox"]
     sent = [json.loads(line) for line in settings.outbox_path.read_text().splitlines()]
     assert sent and len({m["idempotency_key"] for m in sent}) == len(sent)

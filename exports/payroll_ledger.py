@@ -1,0 +1,130 @@
+"""The payroll release ledger: which payroll files were drafted, which HR approved, which were released.
+
+Payroll files are first written as *drafts* (write-once, deterministic names). HR approves one draft of a target's
+pay period by its sha256 (``hrhub payroll approve`` or the ``approve_pay_period`` job in the Dagster UI); only an
+approved draft is copied to the release folder payroll systems import from. What was released is what was paid:
+a period recomputed later is compared with it and yields an adjustment draft with the deltas only.
+
+The ledger is an append-only JSONL file written under an exclusive ``fcntl`` lock, so the CLI and a run can both
+use it; every event is also a line an auditor can read.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Literal
+
+EventKind = Literal["drafted", "approved", "released"]
+DraftKind = Literal["full", "adjustment"]
+
+
+class ApprovalError(RuntimeError):
+    """An approval or release that cannot happen, with the reason HR sees."""
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    event: EventKind
+    target: str
+    pay_period: str
+    file_name: str
+    sha256: str
+    kind: DraftKind
+    draft_dir: str  # where the draft and its manifest and lines live
+    actor: str  # "pipeline" for drafts, the approver's name otherwise
+    at: str  # ISO-8601 UTC, given by the caller (no clock in here)
+
+
+class PayrollLedger:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def events(self, target: str | None = None, pay_period: str | None = None) -> list[LedgerEvent]:
+        if not self.path.exists():
+            return []
+        with self._locked(fcntl.LOCK_SH) as handle:
+            events = _parse(handle)
+        return [e for e in events if (target in (None, e.target)) and (pay_period in (None, e.pay_period))]
+
+    def record_draft(self, draft: LedgerEvent) -> bool:
+        """Record a newly written draft; a draft already in the ledger (same sha256) is not recorded twice."""
+        with self._locked(fcntl.LOCK_EX) as handle:
+            known = {(e.target, e.sha256) for e in _parse(handle) if e.event == "drafted"}
+            if (draft.target, draft.sha256) in known:
+                return False
+            _append(handle, draft)
+            return True
+
+    def pending_draft(self, target: str, pay_period: str) -> LedgerEvent | None:
+        """The latest draft of the period not released yet (the one HR is asked to approve), if any."""
+        events = self.events(target, pay_period)
+        released = {e.sha256 for e in events if e.event == "released"}
+        drafts = [e for e in events if e.event == "drafted" and e.sha256 not in released]
+        return drafts[-1] if drafts else None
+
+    def released(self, target: str, pay_period: str) -> list[LedgerEvent]:
+        return [e for e in self.events(target, pay_period) if e.event == "released"]
+
+    def approve(self, target: str, pay_period: str, approver: str, at: str, sha256: str | None = None) -> LedgerEvent:
+        """Approve the pending draft (or the one named by ``sha256``, which must be the pending one)."""
+        if not approver.strip():
+            raise ApprovalError("an approval needs the approver's name")
+        with self._locked(fcntl.LOCK_EX) as handle:
+            events = [e for e in _parse(handle) if e.target == target and e.pay_period == pay_period]
+            released = {e.sha256 for e in events if e.event == "released"}
+            drafts = [e for e in events if e.event == "drafted" and e.sha256 not in released]
+            if not drafts:
+                raise ApprovalError(f"no payroll draft of {target} for {pay_period} is waiting for approval")
+            pending = drafts[-1]
+            if sha256 is not None and sha256 != pending.sha256:
+                raise ApprovalError(
+                    f"{target} {pay_period}: the draft waiting for approval is {pending.file_name} "
+                    f"(sha256 {pending.sha256[:12]}), not {sha256[:12]}; review it first"
+                )
+            approval = LedgerEvent(**{**asdict(pending), "event": "approved", "actor": approver.strip(), "at": at})
+            if not any(e.event == "approved" and e.sha256 == pending.sha256 for e in events):
+                _append(handle, approval)
+            return approval
+
+    def approved_unreleased(self, target: str, pay_period: str) -> list[LedgerEvent]:
+        events = self.events(target, pay_period)
+        released = {e.sha256 for e in events if e.event == "released"}
+        return [e for e in events if e.event == "approved" and e.sha256 not in released]
+
+    def record_release(self, approval: LedgerEvent, at: str) -> LedgerEvent:
+        release = LedgerEvent(**{**asdict(approval), "event": "released", "at": at})
+        with self._locked(fcntl.LOCK_EX) as handle:
+            if not any(e.event == "released" and e.sha256 == approval.sha256 for e in _parse(handle)):
+                _append(handle, release)
+        return release
+
+    @contextmanager
+    def _locked(self, operation: int) -> Iterator[IO[bytes]]:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a+b") as handle:
+            fcntl.flock(handle.fileno(), operation)
+            try:
+                yield handle
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _append(handle: IO[bytes], event: LedgerEvent) -> None:
+    handle.write((json.dumps(asdict(event), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def _parse(handle: IO[bytes]) -> list[LedgerEvent]:
+    """Every complete line; a torn last line (a crash mid-append) is ignored, so the event simply did not happen."""
+    handle.seek(0)
+    data = handle.read()
+    complete = data[: data.rfind(b"\n") + 1]
+    return [LedgerEvent(**json.loads(line)) for line in complete.splitlines() if line.strip()]
