@@ -64,7 +64,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
     monkeypatch.undo()
 
 
-def _files(folder) -> dict[str, bytes]:  # noqa: ANN001
+def _files(folder) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
@@ -131,7 +131,7 @@ def test_scores_carry_the_plan_and_payroll_file_matches_its_manifest(pipeline):
 
 def test_rerun_is_idempotent(pipeline):
     """The same week again, now as one scheduled run: same payroll bytes, no second file, no message sent twice."""
-    settings, week = pipeline["settings"], pipeline["week"]
+    settings = pipeline["settings"]
     assert _files(settings.payroll_drafts_dir) == pipeline["first_files"]
     assert _files(settings.statements_dir) == pipeline["first_statements"]
     assert settings.outbox_path.read_bytes() == pipeline["first_outbox"]
@@ -150,3 +150,54 @@ def test_rows_reconcile_at_the_connector_boundary(pipeline):
         loaded = _query(settings, f"select count(*) from raw.{key.path[1]} where week_start = ?", [week])[0][0]
         assert loaded == values["rows_loaded"] > 0
         metadata[key] = values
+
+
+def test_every_payroll_target_gets_its_layout(pipeline):
+    import openpyxl
+
+    settings = pipeline["settings"]
+    files = pipeline["first_files"]
+    xlsx_name = next(name for name in files if name.startswith("finance_cn/2026-03/") and name.endswith(".xlsx"))
+    sheet = openpyxl.load_workbook(settings.payroll_drafts_dir / xlsx_name).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:2] == ["工号", "姓名"] and "周目标奖金" in header
+    assert all(isinstance(row[0].value, str) for row in sheet.iter_rows(min_row=2))  # ids are text cells
+    adp_name = next(name for name in files if name.startswith("adp_wfn/") and name.endswith(".csv"))
+    adp_header = files[adp_name].decode("utf-8").splitlines()[0].split(",")
+    assert adp_header[:3] == ["Co Code", "Batch ID", "File #"]
+
+
+def test_every_payee_gets_a_statement_that_adds_up_to_their_pay(pipeline):
+    settings, week = pipeline["settings"], pipeline["week"]
+    statements = [
+        json.loads(content)
+        for name, content in pipeline["first_statements"].items()
+        if name.startswith("2026-03/") and name.endswith(".json")
+    ]
+    sql = "select count(distinct employee_id), sum(amount) from scoring.payroll_line where week_start = ?"
+    payees = _query(settings, sql, [week])[0]
+    assert len(statements) >= payees[0] > 0
+    assert all(statement["plans"] and statement["plans"][0]["version"] for statement in statements)
+    assert sum(Decimal(s["grand_total"]) for s in statements) == payees[1]
+    html = [name for name in pipeline["first_statements"] if name.endswith(".html")]
+    assert len(html) == len(statements)
+
+
+def test_hr_approval_releases_the_reviewed_bytes_and_a_rerun_pays_nothing_twice(pipeline):
+    """Runs last: approve the weekly CSV, release it, run the week again; no second payment is drafted."""
+    from exports.payroll_ledger import ApprovalError, PayrollLedger
+    from orchestration.lib.payroll_approval import approve_and_release
+    from orchestration.local_run import run_week
+
+    settings, week = pipeline["settings"], pipeline["week"]
+    ledger = PayrollLedger(settings.payroll_ledger_path)
+    pending = ledger.pending_draft("weekly_csv", week.isoformat())
+    assert pending is not None and not list(settings.payroll_release_dir.rglob("*.csv"))
+    with pytest.raises(ApprovalError, match="not 000000000000"):
+        approve_and_release("weekly_csv", week.isoformat(), "alice", sha256="0" * 64)
+    [released] = approve_and_release("weekly_csv", week.isoformat(), "alice", sha256=pending.sha256)
+    assert hashlib.sha256(released.read_bytes()).hexdigest() == pending.sha256
+    drafts_before = _files(settings.payroll_drafts_dir)
+    assert run_week(pipeline["job"], week, pipeline["instance"]).success
+    assert ledger.pending_draft("weekly_csv", week.isoformat()) is None  # unchanged inputs: no adjustment
+    assert _files(settings.payroll_drafts_dir) == drafts_before
