@@ -61,9 +61,17 @@ def print_summary(console: Console, settings: Settings, weeks: list[date]) -> No
     _section(console, f"Goal attainment bands, week {last}", ["band", "people", "%"], bands)
     _section(console, f"Top incentive payouts ({currency}, {len(weeks)} weeks)", ["employee", "amount"], payouts)
     _section(console, f"Points leaders ({len(weeks)} weeks)", ["employee", "points"], points)
-    payroll_files = sorted(settings.exports_dir.glob("payroll/**/*.csv"))
+    drafts = sorted(p for p in settings.payroll_drafts_dir.rglob("*") if p.suffix in {".csv", ".xlsx"})
+    statements = sorted(settings.statements_dir.rglob("*.html"))
     console.print("\nWhere things went:")
     console.print(f"  marts and scores : {settings.duckdb_path} (schemas marts, scoring)")
-    console.print(f"  payroll files    : {settings.exports_dir / 'payroll'} ({len(payroll_files)} files + manifests)")
-    console.print(f"  notifications    : {settings.outbox_path}")
+    console.print(f"  payroll drafts   : {settings.payroll_drafts_dir} ({len(drafts)} files + manifests, per target)")
+    console.print(f"  pay statements   : {settings.statements_dir} ({len(statements)} HTML + JSON)")
+    console.print(
+        f"  notifications    : {settings.outbox_path} (dry run; delivery state in {settings.outbox_store_path.name})"
+    )
     console.print(f"  Dagster instance : {settings.dagster_home}")
+    console.print(
+        "\nPayroll files are released only after HR approves them: `hrhub payroll status`, then "
+        "`hrhub payroll approve --target finance_cn --period <YYYY-MM> --approver <name>`."
+    )
