@@ -24,6 +24,8 @@ from typing import Any, Protocol
 import pandas as pd
 import requests
 
+from connectors.secret import Secret
+
 JsonBody = Any
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
@@ -32,31 +34,6 @@ Clock = Callable[[], float]
 _SENSITIVE_QUERY = re.compile(
     r"(?<![\w-])((?:access_token|corpsecret|secret|token|key|password)=)[^&\s\"']+", re.IGNORECASE
 )
-
-
-class Secret:
-    """A credential value that cannot leak through ``repr``/``str``/logging; ``reveal()`` is the only way out."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        if not value:
-            raise ValueError("a secret must not be empty")
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:

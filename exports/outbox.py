@@ -12,11 +12,11 @@ import fcntl
 import json
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Literal, Protocol
 
+from exports.locked_file import locked_append_file
 from exports.notifications import Message
 
 DeliveryStatus = Literal["sent", "duplicate", "failed"]
@@ -52,7 +52,7 @@ class FileOutbox:
         batch = list(messages)
         sent: list[str] = []
         skipped: list[str] = []
-        with self._locked(fcntl.LOCK_EX) as handle:
+        with locked_append_file(self.path, fcntl.LOCK_EX) as handle:
             known = {message.idempotency_key for message in _parse(handle, repair=True)}
             records = []
             for message in batch:
@@ -77,19 +77,8 @@ class FileOutbox:
         """Every message recorded so far, in the order it was sent."""
         if not self.path.exists():
             return []
-        with self._locked(fcntl.LOCK_SH) as handle:
+        with locked_append_file(self.path, fcntl.LOCK_SH) as handle:
             return list(_parse(handle, repair=False))
-
-    @contextmanager
-    def _locked(self, operation: int) -> Iterator[IO[bytes]]:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a+b") as handle:
-            fcntl.flock(handle.fileno(), operation)
-            try:
-                yield handle
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _parse(handle: IO[bytes], *, repair: bool) -> Iterator[Message]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Literal
+
+from exports.locked_file import locked_append_file
 
 EventKind = Literal["drafted", "approved", "released"]
 DraftKind = Literal["full", "adjustment"]
@@ -48,13 +48,13 @@ class PayrollLedger:
     def events(self, target: str | None = None, pay_period: str | None = None) -> list[LedgerEvent]:
         if not self.path.exists():
             return []
-        with self._locked(fcntl.LOCK_SH) as handle:
+        with locked_append_file(self.path, fcntl.LOCK_SH) as handle:
             events = _parse(handle)
         return [e for e in events if (target in (None, e.target)) and (pay_period in (None, e.pay_period))]
 
     def record_draft(self, draft: LedgerEvent) -> bool:
         """Record a newly written draft; a draft already in the ledger (same sha256) is not recorded twice."""
-        with self._locked(fcntl.LOCK_EX) as handle:
+        with locked_append_file(self.path, fcntl.LOCK_EX) as handle:
             known = {(e.target, e.sha256) for e in _parse(handle) if e.event == "drafted"}
             if (draft.target, draft.sha256) in known:
                 return False
@@ -75,7 +75,7 @@ class PayrollLedger:
         """Approve the pending draft (or the one named by ``sha256``, which must be the pending one)."""
         if not approver.strip():
             raise ApprovalError("an approval needs the approver's name")
-        with self._locked(fcntl.LOCK_EX) as handle:
+        with locked_append_file(self.path, fcntl.LOCK_EX) as handle:
             events = [e for e in _parse(handle) if e.target == target and e.pay_period == pay_period]
             released = {e.sha256 for e in events if e.event == "released"}
             drafts = [e for e in events if e.event == "drafted" and e.sha256 not in released]
@@ -99,21 +99,10 @@ class PayrollLedger:
 
     def record_release(self, approval: LedgerEvent, at: str) -> LedgerEvent:
         release = LedgerEvent(**{**asdict(approval), "event": "released", "at": at})
-        with self._locked(fcntl.LOCK_EX) as handle:
+        with locked_append_file(self.path, fcntl.LOCK_EX) as handle:
             if not any(e.event == "released" and e.sha256 == approval.sha256 for e in _parse(handle)):
                 _append(handle, release)
         return release
-
-    @contextmanager
-    def _locked(self, operation: int) -> Iterator[IO[bytes]]:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a+b") as handle:
-            fcntl.flock(handle.fileno(), operation)
-            try:
-                yield handle
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _append(handle: IO[bytes], event: LedgerEvent) -> None:

@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from connectors.secret import Secret
 from exports.notifications import Message
 
 KINDS = ("wecom_bot", "dingtalk_bot", "feishu_bot", "slack_webhook", "smtp", "file")
@@ -48,35 +49,6 @@ _COMMON_FIELDS = ("kind", "rate_limits", "max_attempts", "timeout_seconds")
 
 class ChannelConfigError(ValueError):
     """The channel configuration cannot be used. The text names channels and fields, never a configured value."""
-
-
-class Secret:
-    """A credential that cannot leak through ``repr``/``str``/logging; ``reveal()`` is the only way out.
-
-    The same contract as ``connectors.http.Secret``, kept here because that module imports requests and pandas,
-    which the pure rendering half of ``exports`` must not.
-    """
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        if not value:
-            raise ValueError("a secret must not be empty")
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Scoring itself (``scoring/``) is pure; this module is the thin I/O layer between
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, timedelta
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from connectors.warehouse import replace_week
+from orchestration.lib import warehouse_rows
 from scoring.activity_points import ActivityEvent
 from scoring.attainment import GoalItem, WeekAttainment
 from scoring.joint_incentive import Contribution, CreativeWeek, DesignerWeek, OperatorWeek, designer_week_from_creatives
@@ -24,24 +25,21 @@ SCORING_SCHEMA = "scoring"
 HISTORY_WEEKS = 26
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable[object] = ()) -> list[dict[str, object]]:
-    cursor = con.execute(sql, list(params))
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     query = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
     return con.execute(query, [schema, table]).fetchone()[0] > 0
 
 
 def employee_roles(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return {r["employee_id"]: r["role"] for r in _records(con, "select employee_id, role from marts.dim_employee")}
+    return {
+        r["employee_id"]: r["role"]
+        for r in warehouse_rows.rows(con, "select employee_id, role from marts.dim_employee")
+    }
 
 
 def employment_gaps(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, str]:
     """People not employed at any time in the week, with why: nobody is scored or paid for such a week."""
-    rows = _records(
+    rows = warehouse_rows.rows(
         con,
         """select employee_id, hire_date, termination_date from marts.dim_employee
            where hire_date >= ? or termination_date < ?""",
@@ -58,12 +56,12 @@ def employment_gaps(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, str
 
 
 def variable_bases(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
-    rows = _records(con, "select employee_id, variable_base from marts.dim_employee")
+    rows = warehouse_rows.rows(con, "select employee_id, variable_base from marts.dim_employee")
     return {r["employee_id"]: r["variable_base"] for r in rows}
 
 
 def goal_items(con: duckdb.DuckDBPyConnection, week: date) -> list[GoalItem]:
-    rows = _records(
+    rows = warehouse_rows.rows(
         con,
         """select employee_id, week_start, metric, unit, target, actual, weight, direction, reason_codes
            from marts.fct_goal_progress_weekly where week_start = ? order by employee_id, metric, issue_key""",
@@ -90,7 +88,7 @@ def goal_history(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, list[W
     history: dict[str, list[WeekAttainment]] = defaultdict(list)
     if not _table_exists(con, SCORING_SCHEMA, "score_goal_attainment_weekly"):
         return history
-    rows = _records(
+    rows = warehouse_rows.rows(
         con,
         """select employee_id, week_start, attainment from scoring.score_goal_attainment_weekly
            where week_start < ? and week_start >= ? order by employee_id, week_start""",
@@ -102,7 +100,7 @@ def goal_history(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, list[W
 
 
 def designer_weeks(con: duckdb.DuckDBPyConnection, week: date, bases: Mapping[str, Decimal]) -> list[DesignerWeek]:
-    rows = _records(
+    rows = warehouse_rows.rows(
         con,
         """select designer_id, creative_id, impressions, clicks, avg_dwell_seconds, favorites, sessions,
                   credited_orders, repurchase_rate, operator_rating
@@ -135,7 +133,7 @@ def operator_weeks(con: duckdb.DuckDBPyConnection, week: date, bases: Mapping[st
     conversion = con.execute(
         "select conversion_rate from marts.fct_department_conversion_weekly where week_start = ?", [week]
     ).fetchone()
-    rows = _records(
+    rows = warehouse_rows.rows(
         con,
         """select operator_id, ctr, avg_dwell_seconds from marts.fct_operator_performance_weekly
            where week_start = ? order by operator_id""",
@@ -155,14 +153,14 @@ def operator_weeks(con: duckdb.DuckDBPyConnection, week: date, bases: Mapping[st
 
 
 def project_profits(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, Decimal]:
-    rows = _records(
+    rows = warehouse_rows.rows(
         con, "select project_id, profit from marts.fct_project_profit_weekly where week_start = ? order by 1", [week]
     )
     return {r["project_id"]: r["profit"] for r in rows}
 
 
 def project_contributions(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, list[Contribution]]:
-    rows = _records(
+    rows = warehouse_rows.rows(
         con,
         """select project_id, employee_id, role, credited_orders from marts.fct_project_contribution_weekly
            where week_start = ? order by project_id, role, employee_id""",
@@ -177,7 +175,7 @@ def project_contributions(con: duckdb.DuckDBPyConnection, week: date) -> dict[st
 def activity_events(con: duckdb.DuckDBPyConnection, week: date, earlier: bool = False) -> list[ActivityEvent]:
     """The week's deduplicated events, or (``earlier``) every event before the week, for per-story caps."""
     condition = "week_start < ?" if earlier else "week_start = ?"
-    rows = _records(
+    rows = warehouse_rows.rows(
         con,
         f"""select event_id, event_type, employee_id, occurred_at_utc, counterpart_id, story_id, activity_id, team_id
             from marts.fct_activity_events where {condition} order by occurred_at_utc, event_id""",
@@ -199,7 +197,7 @@ def activity_events(con: duckdb.DuckDBPyConnection, week: date, earlier: bool = 
 
 
 def overtime_hours(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, Decimal]:
-    rows = _records(
+    rows = warehouse_rows.rows(
         con,
         """select employee_id, overtime_hours from marts.fct_attendance_weekly
            where week_start = ? and overtime_hours > 0 order by employee_id""",
