@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -201,3 +202,34 @@ def test_hr_approval_releases_the_reviewed_bytes_and_a_rerun_pays_nothing_twice(
     assert run_week(pipeline["job"], week, pipeline["instance"]).success
     assert ledger.pending_draft("weekly_csv", week.isoformat()) is None  # unchanged inputs: no adjustment
     assert _files(settings.payroll_drafts_dir) == drafts_before
+
+
+def test_a_released_week_recomputed_under_a_new_plan_drafts_only_the_deltas(pipeline, tmp_path):
+    """Runs after the approval: the weekly bonus base goes 500 -> 550; the week is re-run; HR gets an adjustment."""
+    from exports.payroll_ledger import PayrollLedger
+    from exports.payroll_release import lines_name, read_lines
+    from orchestration.local_run import pipeline_job, run_week
+
+    settings, week = pipeline["settings"], pipeline["week"]
+    ledger = PayrollLedger(settings.payroll_ledger_path)
+    [released] = ledger.released("weekly_csv", week.isoformat())
+    paid = read_lines(Path(released.draft_dir) / lines_name(released.file_name))
+    plan = settings.plan_path.read_text(encoding="utf-8")
+    changed = plan.replace('version: "2026.1"', 'version: "2026.2"').replace('default: "500"', 'default: "550"')
+    assert changed.count("2026.2") == 1 and '"550"' in changed
+    (tmp_path / "plan.yaml").write_text(changed, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("HRHUB_PLAN_PATH", str(tmp_path / "plan.yaml"))
+        assert run_week(pipeline_job(), week, pipeline["instance"]).success
+
+    adjustment = ledger.pending_draft("weekly_csv", week.isoformat())
+    assert adjustment is not None and adjustment.kind == "adjustment"
+    deltas = read_lines(Path(adjustment.draft_dir) / lines_name(adjustment.file_name))
+    assert deltas and {line["component_code"] for line in deltas} == {"WEEKLY_GOAL_BONUS"}
+    rescored = _query(
+        settings,
+        "select sum(amount) from scoring.payroll_line where week_start = ? and component_code = 'WEEKLY_GOAL_BONUS'",
+        [week],
+    )[0][0]
+    paid_bonus = sum((line["amount"] for line in paid if line["component_code"] == "WEEKLY_GOAL_BONUS"), Decimal(0))
+    assert sum((line["amount"] for line in deltas), Decimal(0)) == rescored - paid_bonus > 0
