@@ -18,7 +18,8 @@ from scoring.money import ZERO, allocate_largest_remainder, round_money, round_p
 from scoring.plan import JointIncentiveRules, JointTargets, Plan
 
 HUNDRED = Decimal(100)
-SCORE_PLACES = 2
+# Scores are stored at 6 places so a statement can redo "base x score / 100" to the cent; shown at 2.
+SCORE_PLACES = 6
 
 
 class JointRole(StrEnum):
