@@ -53,20 +53,20 @@ class PayrollLedger:
         return [e for e in events if (target in (None, e.target)) and (pay_period in (None, e.pay_period))]
 
     def record_draft(self, draft: LedgerEvent) -> bool:
-        """Record a newly written draft; a draft already in the ledger (same sha256) is not recorded twice."""
+        """Record a newly written draft as the one awaiting approval; the draft already awaiting it is not recorded
+        again (a re-run), while any other draft supersedes it."""
         with locked_append_file(self.path, fcntl.LOCK_EX) as handle:
-            known = {(e.target, e.sha256) for e in _parse(handle) if e.event == "drafted"}
-            if (draft.target, draft.sha256) in known:
+            pending = _pending(
+                [e for e in _parse(handle) if (e.target, e.pay_period) == (draft.target, draft.pay_period)]
+            )
+            if pending is not None and pending.sha256 == draft.sha256:
                 return False
             _append(handle, draft)
             return True
 
     def pending_draft(self, target: str, pay_period: str) -> LedgerEvent | None:
-        """The latest draft of the period not released yet (the one HR is asked to approve), if any."""
-        events = self.events(target, pay_period)
-        released = {e.sha256 for e in events if e.event == "released"}
-        drafts = [e for e in events if e.event == "drafted" and e.sha256 not in released]
-        return drafts[-1] if drafts else None
+        """The draft HR is asked to approve: the latest one since the period's last release, if any."""
+        return _pending(self.events(target, pay_period))
 
     def released(self, target: str, pay_period: str) -> list[LedgerEvent]:
         return [e for e in self.events(target, pay_period) if e.event == "released"]
@@ -77,25 +77,26 @@ class PayrollLedger:
             raise ApprovalError("an approval needs the approver's name")
         with locked_append_file(self.path, fcntl.LOCK_EX) as handle:
             events = [e for e in _parse(handle) if e.target == target and e.pay_period == pay_period]
-            released = {e.sha256 for e in events if e.event == "released"}
-            drafts = [e for e in events if e.event == "drafted" and e.sha256 not in released]
-            if not drafts:
+            pending = _pending(events)
+            if pending is None:
                 raise ApprovalError(f"no payroll draft of {target} for {pay_period} is waiting for approval")
-            pending = drafts[-1]
             if sha256 is not None and sha256 != pending.sha256:
                 raise ApprovalError(
                     f"{target} {pay_period}: the draft waiting for approval is {pending.file_name} "
                     f"(sha256 {pending.sha256[:12]}), not {sha256[:12]}; review it first"
                 )
-            approval = LedgerEvent(**{**asdict(pending), "event": "approved", "actor": approver.strip(), "at": at})
-            if not any(e.event == "approved" and e.sha256 == pending.sha256 for e in events):
+            approval = _approval_of(events, pending)
+            if approval is None:
+                approval = LedgerEvent(**{**asdict(pending), "event": "approved", "actor": approver.strip(), "at": at})
                 _append(handle, approval)
             return approval
 
     def approved_unreleased(self, target: str, pay_period: str) -> list[LedgerEvent]:
+        """The approval of the pending draft, if given: a superseded draft is never released, approved or not."""
         events = self.events(target, pay_period)
-        released = {e.sha256 for e in events if e.event == "released"}
-        return [e for e in events if e.event == "approved" and e.sha256 not in released]
+        pending = _pending(events)
+        approval = _approval_of(events, pending) if pending is not None else None
+        return [approval] if approval is not None else []
 
     def record_release(self, approval: LedgerEvent, at: str) -> LedgerEvent:
         release = LedgerEvent(**{**asdict(approval), "event": "released", "at": at})
@@ -103,6 +104,23 @@ class PayrollLedger:
             if not any(e.event == "released" and e.sha256 == approval.sha256 for e in _parse(handle)):
                 _append(handle, release)
         return release
+
+
+def _pending(events: list[LedgerEvent]) -> LedgerEvent | None:
+    """Walk one period's events in order: each draft supersedes the one before, a release closes the draft."""
+    pending = None
+    for event in events:
+        if event.event == "drafted":
+            pending = event
+        elif event.event == "released":
+            pending = None
+    return pending
+
+
+def _approval_of(events: list[LedgerEvent], draft: LedgerEvent) -> LedgerEvent | None:
+    """The approval given to ``draft`` since it was (last) drafted."""
+    drafted_at = max(i for i, e in enumerate(events) if e.event == "drafted" and e.sha256 == draft.sha256)
+    return next((e for e in events[drafted_at:] if e.event == "approved" and e.sha256 == draft.sha256), None)
 
 
 def _append(handle: IO[bytes], event: LedgerEvent) -> None:

@@ -97,3 +97,26 @@ def test_a_manifest_reads_back_from_its_json():
         kind="full",
     )
     assert PayrollManifest.from_dict(json.loads(manifest.to_bytes())) == manifest
+
+
+def test_a_superseded_draft_is_never_approved_or_released(ledger):
+    """Weekly re-runs of a monthly period leave earlier drafts behind; only the latest may ever be paid."""
+    ledger.record_draft(_draft("aaaaaaaa"))
+    ledger.record_draft(_draft("bbbbbbbb"))
+    approval = ledger.approve("finance", "2026-11", "alice", AT)
+    assert approval.sha256 == "bbbbbbbb" * 8
+    ledger.record_release(approval, AT)
+    assert ledger.pending_draft("finance", "2026-11") is None
+    assert ledger.approved_unreleased("finance", "2026-11") == []
+    with pytest.raises(ApprovalError, match="no payroll draft"):
+        ledger.approve("finance", "2026-11", "alice", AT)
+
+
+def test_an_approval_does_not_carry_over_to_a_newer_draft(ledger):
+    ledger.record_draft(_draft("aaaaaaaa"))
+    ledger.approve("finance", "2026-11", "alice", AT)
+    ledger.record_draft(_draft("bbbbbbbb"))  # recomputed before the release went out
+    assert ledger.approved_unreleased("finance", "2026-11") == []
+    ledger.record_draft(_draft("aaaaaaaa"))  # and back: the old approval was for an earlier draft
+    assert ledger.pending_draft("finance", "2026-11").sha256 == "aaaaaaaa" * 8
+    assert ledger.approved_unreleased("finance", "2026-11") == []
