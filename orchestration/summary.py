@@ -62,11 +62,12 @@ def print_summary(console: Console, settings: Settings, weeks: list[date]) -> No
     _section(console, f"Top incentive payouts ({currency}, {len(weeks)} weeks)", ["employee", "amount"], payouts)
     _section(console, f"Points leaders ({len(weeks)} weeks)", ["employee", "points"], points)
     drafts = sorted(p for p in settings.payroll_drafts_dir.rglob("*") if p.suffix in {".csv", ".xlsx"})
-    statements = sorted(settings.statements_dir.rglob("*.html"))
+    latest = max(settings.statements_dir.glob("*/as_of_*"), key=lambda folder: folder.name, default=None)
+    statements = sorted(latest.glob("*.html")) if latest else []
     console.print("\nWhere things went:")
     console.print(f"  marts and scores : {settings.duckdb_path} (schemas marts, scoring)")
     console.print(f"  payroll drafts   : {settings.payroll_drafts_dir} ({len(drafts)} files + manifests, per target)")
-    console.print(f"  pay statements   : {settings.statements_dir} ({len(statements)} HTML + JSON)")
+    console.print(f"  pay statements   : {latest or settings.statements_dir} ({len(statements)} HTML + JSON)")
     console.print(
         f"  notifications    : {settings.outbox_path} (dry run; delivery state in {settings.outbox_store_path.name})"
     )

@@ -1,7 +1,8 @@
 """Pay statements: per employee and pay period, an HTML page and the same facts as JSON that explain every amount.
 
-The period is the one holding the week (frequency from the exports config); each run re-renders the period so
-far, and files are write-once with content-derived names, so an unchanged period writes nothing new.
+The period is the one holding the week (frequency from the exports config). Each run renders the period as known
+after its week into ``<period>/as_of_<week>/``, so the latest folder of a month is the most complete and earlier
+ones stay as they were sent; files are write-once, so an unchanged re-run writes nothing new.
 """
 
 from pathlib import Path
@@ -55,7 +56,8 @@ def pay_statements(
     frequency = settings.get("pay_frequency", "monthly")
     locale = settings.get("locale", "zh-CN")
     period = pay_period_of(week, frequency)
-    weeks = weeks_of_period(period, frequency)
+    # The period as known after this week: a re-run of an earlier week renders the same statements again.
+    weeks = [w for w in weeks_of_period(period, frequency) if w <= week]
     with connect(warehouse.path, read_only=True) as con:
         tables = {
             name: rows(con, f"{sql} where week_start in (select unnest(?::date[]))", [weeks])
@@ -63,7 +65,7 @@ def pay_statements(
         }
         employees = rows(con, "select * from marts.dim_employee")
     statements, rejected = build_period_statements(period, employees, [plan.load()], weeks=weeks, **tables)
-    out_dir = Path(exports.statements_dir) / period
+    out_dir = Path(exports.statements_dir) / period / f"as_of_{week}"
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     for statement in statements:
         for name, content in statement_files(statement, locale).items():
