@@ -17,6 +17,9 @@ from connectors.http import Secret
 from connectors.jira.client import JiraClient, JiraConfig
 from connectors.shopify.client import ShopifyClient, ShopifyConfig
 from connectors.wecom.client import WeComClient, WeComConfig
+from exports.channels.config import parse_channel_config
+from exports.delivery import build_senders
+from exports.delivery.senders import Senders
 from orchestration.settings import load_settings
 from scoring.plan import Plan, load_plan
 
@@ -133,6 +136,13 @@ class ExportsResource(dg.ConfigurableResource):
     def config(self) -> dict[str, Any]:
         with Path(self.config_path).open(encoding="utf-8") as handle:
             return yaml.safe_load(handle) or {}
+
+    def notification_senders(self) -> tuple[Senders, bool]:
+        """The configured channels' senders, and whether this is a dry run (everything to the JSONL outbox)."""
+        config = self.config().get("notifications") or {}
+        dry_run = bool(config.get("dry_run", True))
+        channels = parse_channel_config({key: value for key, value in config.items() if key != "dry_run"})
+        return build_senders(channels, dry_run_outbox=Path(self.outbox_path) if dry_run else None), dry_run
 
 
 def _dbt_executable() -> str:

@@ -12,8 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.warehouse import connect
-from exports.channels.config import parse_channel_config
-from exports.delivery import OutboxStore, build_senders
+from exports.delivery import OutboxStore
 from exports.manifest import PayrollManifest
 from exports.notifications import (
     AtRiskMember,
@@ -33,6 +32,7 @@ from orchestration.lib.ingest import partition_week
 from orchestration.lib.warehouse_rows import rows
 
 HR_RECIPIENT = "hr"
+UNKNOWN_ADVICE = "check with the recipient, then requeue them with OutboxStore.requeue_unknown"
 
 
 def _drafts_awaiting_approval(exports: ExportsResource, week: date) -> list[PayrollManifest]:
@@ -101,10 +101,7 @@ def notification_outbox(
             at_risk[row["manager_id"]].append(AtRiskMember(row["employee_id"], row["name"], row["attainment"], codes))
     messages += [manager_at_risk_message(manager, week, members) for manager, members in sorted(at_risk.items())]
     messages += [export_ready_message(m, recipient=HR_RECIPIENT) for m in _drafts_awaiting_approval(exports, week)]
-    config = exports.config().get("notifications") or {}
-    dry_run = bool(config.get("dry_run", True))
-    channels = parse_channel_config({key: value for key, value in config.items() if key != "dry_run"})
-    senders = build_senders(channels, dry_run_outbox=Path(exports.outbox_path) if dry_run else None)
+    senders, dry_run = exports.notification_senders()
     with OutboxStore(Path(exports.outbox_store_path)) as store:
         enqueued = store.enqueue(messages)
         report = store.deliver_pending(senders)
@@ -112,7 +109,7 @@ def notification_outbox(
     if report.unknown:
         context.log.warning(
             f"{len(report.unknown)} message(s) may or may not have arrived (a run stopped mid-send); they are not "
-            "re-sent automatically: check with the recipient, then requeue them with OutboxStore.requeue_unknown"
+            f"re-sent automatically: {UNKNOWN_ADVICE}"
         )
     return dg.MaterializeResult(
         metadata={
