@@ -16,7 +16,14 @@ import pandas as pd
 
 from sandbox.sample import text
 from sandbox.sample.config import SampleConfig
-from sandbox.sample.people import CUSTOMER_SERVICE, ZK_OFFICES, People, zk_devices
+from sandbox.sample.people import (
+    ATTENDANCE_SOURCE_CODES,
+    CUSTOMER_SERVICE,
+    ZK_OFFICES,
+    People,
+    attendance_source_codes,
+    zk_devices,
+)
 from sandbox.sample.randomness import topic_rng
 from sandbox.sample.shifts import (
     DAY_SHIFT,
@@ -118,7 +125,8 @@ def _punch_times(starts: np.ndarray, ends: np.ndarray, rng: np.random.Generator)
     leaving = rng.random(size)
     out_offset = np.select(
         [leaving < OVERTIME_RATE, leaving < OVERTIME_RATE + EARLY_LEAVE_RATE],
-        [rng.integers(60 * MINUTE, 180 * MINUTE + 1, size), -rng.integers(10 * MINUTE, 60 * MINUTE + 1, size)],
+        # Overtime stays inside the plan's 60-minute punch window after the shift: a later check-out is not paid.
+        [rng.integers(21 * MINUTE, 60 * MINUTE + 1, size), -rng.integers(10 * MINUTE, 60 * MINUTE + 1, size)],
         rng.integers(0, 20 * MINUTE + 1, size),
     )
     has_check_out = rng.random(size) >= MISSING_CHECKOUT_RATE
@@ -156,7 +164,7 @@ def _punches(
     return pd.DataFrame(
         {
             "employee_id": text.pick(people.ids, who),
-            "source": text.pick(text.labels(["zk", "wecom"]), np.where(device >= 0, 0, 1)),
+            "source": text.pick(text.labels(ATTENDANCE_SOURCE_CODES), attendance_source_codes(people)[who]),
             "device_sn": text.pick(text.labels(serials or [""]), device),
             "punch_time_local": np.datetime64(config.start_week, "s") + when.astype("timedelta64[s]"),
             "punch_state": state.astype(np.int64),

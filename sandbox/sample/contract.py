@@ -9,7 +9,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "employees": (
         "employee_id", "name", "department", "team", "project_group", "city", "role", "manager_id", "hire_date",
         "termination_date", "timezone", "shift_code", "attendance_source", "zk_pin", "wecom_userid",
-        "jira_account_id", "payroll_id", "variable_base",
+        "dingtalk_userid", "feishu_user_id", "jira_account_id", "payroll_id", "variable_base",
     ),
     "shifts": ("shift_code", "start_time", "end_time", "break_minutes"),
     "roster": ("employee_id", "work_date", "shift_code"),
@@ -34,6 +34,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "event_id", "event_type", "activity_id", "employee_id", "counterpart_id", "story_id", "team_id",
         "occurred_at_utc",
     ),
+    "cs_inquiries": ("hour_start_local", "inquiries"),
+    "promotions": ("promotion_id", "name", "start_date", "end_date", "uplift"),
+    "shift_requests": ("request_id", "employee_id", "week_start", "requested_shift_code", "submitted_at_utc"),
 }  # fmt: skip
 
 # Calendar-date columns: naive datetime64[s] at midnight in memory, Parquet DATE on disk.
@@ -47,13 +50,15 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "page_daily": ("date",),
     "creative_daily": ("date",),
     "activities": ("week_start",),
+    "promotions": ("start_date", "end_date"),
+    "shift_requests": ("week_start",),
 }
 
 DEPARTMENTS = ("R&D", "Customer Success", "Customer Service", "Design", "Operations", "Functional")
 ROLES = ("engineer", "customer_success", "customer_service", "designer", "operator", "functional")
 CITIES = ("Shanghai", "Beijing", "Chengdu", "Wuhan", "Xi'an", "Shenzhen")
 SHIFT_CODES = ("DAY", "EARLY", "LATE", "EVENING", "NIGHT")
-ATTENDANCE_SOURCES = ("zk", "wecom")
+ATTENDANCE_SOURCES = ("zk", "wecom", "dingtalk", "feishu")
 LEAVE_TYPES = ("annual", "sick")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 FINANCIAL_STATUSES = ("PAID", "REFUNDED")

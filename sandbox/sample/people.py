@@ -46,8 +46,11 @@ VARIABLE_BASE_RANGE_CNY = (3000, 6000)
 PROJECT_GROUP_CITY_WEIGHTS = (0.25, 0.20, 0.15, 0.15, 0.10, 0.15)
 PEOPLE_PER_PROJECT_GROUP = 40
 REMOTE_PROJECT_GROUP_SHARE = 0.15  # distributed groups check in through WeCom wherever they sit
-ZK_OFFICES = ("Shanghai", "Beijing")  # office staff here punch on ZK devices; everyone else uses WeCom
+ZK_OFFICES = ("Shanghai", "Beijing")  # office staff here punch on ZK devices; everyone else uses an app
 ZK_OFFICE_CODES = ("SH", "BJ")
+ZKBIOTIME_OFFICES = ("Beijing",)  # these devices upload to a ZKBioTime server; the others are read from USB attlogs
+APP_SOURCE_BY_CITY = {"Chengdu": "dingtalk", "Shenzhen": "feishu"}  # app punchers elsewhere use WeCom
+ATTENDANCE_SOURCE_CODES = ("zk", "wecom", "dingtalk", "feishu")
 
 TEAM_SIZE_MIN, TEAM_SIZE_MAX, TEAM_SIZE_TYPICAL = 6, 12, 9
 HIRES_PER_WEEK_SHARE = 0.0015
@@ -67,7 +70,7 @@ class People:
     team_rank: np.ndarray  # team number inside the department
     project_group: np.ndarray  # -1 outside project groups
     city: np.ndarray
-    office: np.ndarray  # index into ZK_OFFICES for ZK punchers, -1 for WeCom
+    office: np.ndarray  # index into ZK_OFFICES for ZK punchers, -1 for app punchers
     is_manager: np.ndarray
     hire_day: np.ndarray  # day offset from start_week (negative: hired before the period)
     last_day: np.ndarray  # last employed day offset, NOT_TERMINATED if staying
@@ -255,6 +258,7 @@ def _employees_frame(
     payroll_numbers = np.sort(rng.choice(9_000_000, size, replace=False)) + 1_000_000
     shift = np.where(people.department == CUSTOMER_SERVICE, customer_service_shift(people.team_rank, 0), DAY_SHIFT)
     terminated = people.last_day != NOT_TERMINATED
+    source = attendance_source_codes(people)
     return pd.DataFrame(
         {
             "employee_id": people.ids,
@@ -275,14 +279,32 @@ def _employees_frame(
             ),
             "timezone": text.pick(text.labels([config.timezone]), np.zeros(size, dtype=np.int64)),
             "shift_code": text.pick(text.labels([s.code for s in SHIFTS]), shift),
-            "attendance_source": text.pick(text.labels(["zk", "wecom"]), np.where(is_zk, 0, 1)),
+            "attendance_source": text.pick(text.labels(ATTENDANCE_SOURCE_CODES), source),
             "zk_pin": text.keep_where(text.numbered("", np.cumsum(is_zk), pin_width), is_zk),
             "wecom_userid": unique_user_ids(pinyin),
+            "dingtalk_userid": _app_user_ids("dt", source == DINGTALK),
+            "feishu_user_id": _app_user_ids("fs", source == FEISHU),
             "jira_account_id": text.random_hex(rng, size, 24),
             "payroll_id": text.numbered("PR", payroll_numbers, 7),
             "variable_base": text.decimal_text(variable_base_cents, 2),
         }
     )
+
+
+def attendance_source_codes(people: People) -> np.ndarray:
+    """Index into ATTENDANCE_SOURCE_CODES per person: ZK at a ZK office, else the app their city runs on."""
+    app = np.full(people.size, ATTENDANCE_SOURCE_CODES.index("wecom"))
+    for city, source in APP_SOURCE_BY_CITY.items():
+        app[people.city == CITIES.index(city)] = ATTENDANCE_SOURCE_CODES.index(source)
+    return np.where(people.office >= 0, ATTENDANCE_SOURCE_CODES.index("zk"), app)
+
+
+DINGTALK, FEISHU = ATTENDANCE_SOURCE_CODES.index("dingtalk"), ATTENDANCE_SOURCE_CODES.index("feishu")
+
+
+def _app_user_ids(prefix: str, users: np.ndarray) -> text.TextArray:
+    """``dt000001``-style ids for the people of one app, missing for everyone else."""
+    return text.keep_where(text.numbered(prefix, np.cumsum(users), 6), users)
 
 
 def zk_devices(employees: pd.DataFrame) -> dict[str, list[str]]:
@@ -295,3 +317,9 @@ def zk_devices(employees: pd.DataFrame) -> dict[str, list[str]]:
             count = int(np.clip(-(-staff // 150), 2, 6))
             devices[city] = [f"ZK-{code}-{n:02d}" for n in range(1, count + 1)]
     return devices
+
+
+def zkbiotime_devices(employees: pd.DataFrame) -> list[str]:
+    """Serials of the devices that upload to the ZKBioTime server instead of being read from USB attlogs."""
+    devices = zk_devices(employees)
+    return [sn for city in ZKBIOTIME_OFFICES for sn in devices.get(city, [])]

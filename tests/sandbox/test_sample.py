@@ -193,7 +193,14 @@ def test_project_groups_cities_and_attendance_sources(bigger):
     assert employees.loc[in_groups].groupby("project_group")["city"].nunique().eq(1).all()
     assert employees.loc[in_groups, "city"].nunique() >= 4
     assert set(employees.loc[employees["attendance_source"] == "zk", "city"]) <= {"Shanghai", "Beijing"}
-    assert set(employees.loc[~employees["city"].isin(["Shanghai", "Beijing"]), "attendance_source"]) == {"wecom"}
+    app_users = employees[~employees["city"].isin(["Shanghai", "Beijing"])]
+    assert set(app_users.loc[app_users["city"] == "Chengdu", "attendance_source"]) == {"dingtalk"}
+    assert set(app_users.loc[app_users["city"] == "Shenzhen", "attendance_source"]) == {"feishu"}
+    assert set(app_users.loc[~app_users["city"].isin(["Chengdu", "Shenzhen"]), "attendance_source"]) == {"wecom"}
+    for source, column in (("dingtalk", "dingtalk_userid"), ("feishu", "feishu_user_id")):
+        users = employees["attendance_source"] == source
+        assert employees.loc[users, column].notna().all() and employees.loc[~users, column].isna().all()
+        assert employees.loc[users, column].is_unique
     variable = employees["variable_base"].astype(float)
     paid_variable = employees["role"].isin(["designer", "operator"])
     assert variable[paid_variable].between(3000, 6000).all() and (variable[~paid_variable] == 0).all()
