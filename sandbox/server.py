@@ -5,6 +5,9 @@ The demo runs the same connector code a customer runs, pointed at ``http://127.0
 | vendor | base URL the connector is given | endpoints |
 | --- | --- | --- |
 | WeCom | ``<base>/wecom`` | ``GET /cgi-bin/gettoken``, ``POST /cgi-bin/checkin/getcheckindata`` |
+| DingTalk | ``<base>/dingtalk`` | ``GET /gettoken``, ``POST /attendance/listRecord`` |
+| Feishu | ``<base>/feishu`` | ``POST /open-apis/auth/v3/tenant_access_token/internal``, ``/open-apis/attendance/v1``: |
+| | | ``user_flows/query``, ``user_daily_shifts/query``, ``user_approvals/query`` (POST), ``shifts/{id}`` (GET) |
 | Shopify | ``<base>/shopify`` | ``POST /admin/api/2025-10/graphql.json`` |
 | GA4 | ``<base>/ga4`` | ``POST /v1beta/properties/{id}:runReport`` |
 | Jira | ``<base>/jira`` | ``POST /rest/api/3/search/jql`` |
@@ -32,6 +35,8 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 
 from sandbox.vendors.base import SandboxRequest, SandboxResponse, VendorApi
+from sandbox.vendors.dingtalk import DingTalkApi
+from sandbox.vendors.feishu import FeishuApi
 from sandbox.vendors.ga4 import Ga4Api
 from sandbox.vendors.jira import JiraApi
 from sandbox.vendors.shopify import ShopifyApi
@@ -49,6 +54,10 @@ class SandboxCredentials:
     wecom_corpid: str = "ww-sandbox-corp"
     wecom_corpsecret: str = "sandbox-wecom-secret"
     wecom_token_ttl_seconds: int = 7200
+    dingtalk_appkey: str = "dingsandboxappkey"
+    dingtalk_appsecret: str = "sandbox-dingtalk-secret"
+    feishu_app_id: str = "cli_sandboxfeishu01"
+    feishu_app_secret: str = "sandbox-feishu-secret"
     shopify_access_token: str = "shpat_sandbox_token"
     ga4_property_id: str = "123456789"
     ga4_access_token: str = "ya29.sandbox-token"
@@ -64,6 +73,10 @@ class SandboxCredentials:
         names = {
             "wecom_corpid": "HRHUB_WECOM_CORPID",
             "wecom_corpsecret": "HRHUB_WECOM_CORPSECRET",
+            "dingtalk_appkey": "HRHUB_DINGTALK_APPKEY",
+            "dingtalk_appsecret": "HRHUB_DINGTALK_APPSECRET",
+            "feishu_app_id": "HRHUB_FEISHU_APP_ID",
+            "feishu_app_secret": "HRHUB_FEISHU_APP_SECRET",
             "shopify_access_token": "HRHUB_SHOPIFY_ACCESS_TOKEN",
             "ga4_property_id": "HRHUB_GA4_PROPERTY_ID",
             "ga4_access_token": "HRHUB_GA4_ACCESS_TOKEN",
@@ -87,10 +100,14 @@ class SandboxServer:
         self.credentials = credentials or SandboxCredentials()
         c = self.credentials
         self.wecom = WeComApi(tables, c.wecom_corpid, c.wecom_corpsecret, c.wecom_token_ttl_seconds, clock)
+        self.dingtalk = DingTalkApi(tables, c.dingtalk_appkey, c.dingtalk_appsecret, clock=clock)
+        self.feishu = FeishuApi(tables, c.feishu_app_id, c.feishu_app_secret, clock=clock)
         self.shopify = ShopifyApi(tables, c.shopify_access_token, clock)
         self.ga4 = Ga4Api(tables, c.ga4_property_id, c.ga4_access_token)
         self.jira = JiraApi(tables, c.jira_email, c.jira_api_token)
-        self.vendors: dict[str, VendorApi] = {v.name: v for v in (self.wecom, self.shopify, self.ga4, self.jira)}
+        self.vendors: dict[str, VendorApi] = {
+            v.name: v for v in (self.wecom, self.dingtalk, self.feishu, self.shopify, self.ga4, self.jira)
+        }
         self._interceptors: list[Interceptor] = []
         self._host, self._port = host, port
         self._httpd: ThreadingHTTPServer | None = None
@@ -145,6 +162,14 @@ class SandboxServer:
     @property
     def wecom_url(self) -> str:
         return self.vendor_url("wecom")
+
+    @property
+    def dingtalk_url(self) -> str:
+        return self.vendor_url("dingtalk")
+
+    @property
+    def feishu_url(self) -> str:
+        return self.vendor_url("feishu")
 
     @property
     def shopify_url(self) -> str:

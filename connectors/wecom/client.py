@@ -124,10 +124,14 @@ class WeComClient:
             raise SourceError(SOURCE, f"GET {TOKEN_PATH}", "bad token response", "no access_token/expires_in")
         return token, float(expires_in)
 
-    def fetch_week(self, week_start: date, tz: str, userids: Sequence[str]) -> dict[str, pd.DataFrame]:
-        """Check-ins of ``userids`` in the week ``[monday 00:00, next monday 00:00)`` local to ``tz``."""
+    def fetch_week(
+        self, week_start: date, tz: str, userids: Sequence[str], lookback_days: int = 0
+    ) -> dict[str, pd.DataFrame]:
+        """Check-ins of ``userids`` in the week ``[monday 00:00, next monday 00:00)`` local to ``tz``, starting
+        ``lookback_days`` earlier."""
         users = list(dict.fromkeys(u for u in userids if u))
         start, end = week_window_utc(week_start, tz)
+        start -= timedelta(days=lookback_days)  # re-read recent days: corrections and late uploads land there
         batches = list(batched(users, self.config.user_batch_size))
         records: list[dict[str, object]] = []
         for window_start, window_end in time_windows(start, end, timedelta(days=self.config.window_days)):
