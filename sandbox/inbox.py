@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sandbox.sample.people import zkbiotime_devices
 from scoring.weeks import DEFAULT_TIMEZONE, week_window_utc
 
 REQUIRED_TABLES = (
@@ -52,7 +53,14 @@ HR_ROSTER_COLUMNS = (
     "payroll_id",
     "variable_base",
 )
-IDENTITY_SOURCES = (("zk", "zk_pin"), ("wecom", "wecom_userid"), ("jira", "jira_account_id"))
+IDENTITY_SOURCES = (
+    ("zk", "zk_pin"),
+    ("wecom", "wecom_userid"),
+    ("dingtalk", "dingtalk_userid"),
+    ("feishu", "feishu_user_id"),
+    ("jira", "jira_account_id"),
+)
+ROSTERED_IN_FEISHU = "feishu"  # their 排班 and approved leave live in Feishu attendance, not in the HR exports
 SHIFT_ROSTER_HEADERS = ("工号", "日期", "班次", "上班时间", "下班时间", "休息分钟")
 LEAVE_HEADERS = ("工号", "请假日期", "时长(小时)", "假期类型", "审批状态")
 EVENT_KEYS = (
@@ -69,6 +77,10 @@ EVENT_KEYS = (
 VERIFY_FINGERPRINT = "1"
 REDELIVERED_SHARE = 0.01
 _SAFE_DEVICE_SN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Planning inputs (seed 003), rendered only when the tables are present (hand-made test companies may lack them).
+INQUIRY_HEADERS = ("hour_start", "inquiries")
+PROMOTION_HEADERS = ("活动编号", "活动名称", "开始日期", "结束日期", "预计增幅")
+SHIFT_REQUEST_HEADERS = ("申请单号", "工号", "申请周", "申请班次", "提交时间")
 
 
 def write_inbox_week(
@@ -99,15 +111,18 @@ def render_inbox_week(
         raise KeyError(f"sample tables missing for the inbox: {missing}")
     week = _Week(week_start, tz)
     employees = _known_by(tables["employees"], week.last_day)
-    files = _attlog_files(tables["punches"], tables["employees"], week)
+    files = _attlog_files(tables["punches"], tables["employees"], week, set(zkbiotime_devices(tables["employees"])))
+    in_feishu = _rostered_in_feishu(tables["employees"])
     files["hr_roster.csv"] = _csv_bytes(HR_ROSTER_COLUMNS, _hr_roster_rows(employees), "utf-8-sig")
     files["employee_identity.csv"] = _csv_bytes(
         ("employee_id", "system", "external_id", "valid_from", "valid_to"), _identity_rows(employees), "utf-8-sig"
     )
     files["shift_roster.csv"] = _csv_bytes(
-        SHIFT_ROSTER_HEADERS, _shift_rows(tables["roster"], tables["shifts"], week), "gbk"
+        SHIFT_ROSTER_HEADERS, _shift_rows(_without(tables["roster"], in_feishu), tables["shifts"], week), "gbk"
     )
-    files["leave_requests.csv"] = _csv_bytes(LEAVE_HEADERS, _leave_rows(tables["leave"], week), "gbk")
+    files["leave_requests.csv"] = _csv_bytes(
+        LEAVE_HEADERS, _leave_rows(_without(tables["leave"], in_feishu), week), "gbk"
+    )
     files["creative_registry.csv"] = _csv_bytes(
         ("creative_id", "product_id", "designer_id", "live_from", "live_to", "operator_rating"),
         _creative_rows(tables["creatives"], week),
@@ -124,6 +139,7 @@ def render_inbox_week(
         "utf-8",
     )
     files["activity_events.jsonl"] = _activity_jsonl(tables["activity_events"], tables["activities"], week)
+    files.update(_planning_files(tables, week, tz))
     return dict(sorted(files.items()))
 
 
@@ -227,11 +243,24 @@ def _known_by(employees: pd.DataFrame, last_day: date) -> list[dict[str, object]
     return [row for row in _records(employees) if (_day(row["hire_date"]) or date.max) <= last_day]
 
 
-def _attlog_files(punches: pd.DataFrame, employees: pd.DataFrame, week: _Week) -> dict[str, bytes]:
+def _rostered_in_feishu(employees: pd.DataFrame) -> set[str]:
+    if "attendance_source" not in employees:
+        return set()
+    return set(employees.loc[employees["attendance_source"] == ROSTERED_IN_FEISHU, "employee_id"].astype(str))
+
+
+def _without(frame: pd.DataFrame, employee_ids: set[str]) -> pd.DataFrame:
+    return frame[~frame["employee_id"].astype(str).isin(employee_ids)] if employee_ids else frame
+
+
+def _attlog_files(
+    punches: pd.DataFrame, employees: pd.DataFrame, week: _Week, server_devices: set[str]
+) -> dict[str, bytes]:
+    """One ``<SN>_attlog.dat`` per USB-read device (devices uploading to the ZKBioTime server are not in files)."""
     pins = {row["employee_id"]: row.get("zk_pin") for row in _records(employees)}
     lines_by_device: dict[str, list[tuple[str, str, str]]] = {}
     for punch in _records(punches):
-        if punch["source"] != "zk":
+        if punch["source"] != "zk" or _text(punch["device_sn"]) in server_devices:
             continue
         stamp = _local_timestamp(punch["punch_time_local"])
         if not week.holds(date.fromisoformat(stamp[:10])):
@@ -362,3 +391,39 @@ def _redelivered(payloads: list[dict[str, str | None]]) -> list[dict[str, str | 
     ranked = sorted(payloads, key=lambda p: hashlib.sha256(str(p["event_id"]).encode()).hexdigest())
     chosen = {id(p) for p in ranked[:count]}
     return [p for p in payloads if id(p) in chosen]
+
+
+def _planning_files(tables: Mapping[str, pd.DataFrame], week: _Week, tz: str) -> dict[str, bytes]:
+    """The service desk's hourly inquiries (UTF-8, ``YYYY-MM-DD HH:MM``), marketing's promotion calendar (the
+    whole calendar each week, Excel-minded: BOM, ``2026/3/30`` dates, ``40%`` uplifts) and the attendance
+    module's flexible-shift requests filed in the week (GBK, Chinese headers, local submission time)."""
+    files = {}
+    if "cs_inquiries" in tables:
+        rows = [
+            [pd.Timestamp(row["hour_start_local"]).strftime("%Y-%m-%d %H:%M"), _text(row["inquiries"])]
+            for row in _records(tables["cs_inquiries"])
+            if week.holds(_day(row["hour_start_local"]))
+        ]
+        files["cs_inquiries.csv"] = _csv_bytes(INQUIRY_HEADERS, rows, "utf-8")
+    if "promotions" in tables:
+        rows = [
+            [_text(row["promotion_id"]), _text(row["name"]), _slash_date(row["start_date"]),
+             _slash_date(row["end_date"]), f"{(Decimal(_text(row['uplift'])) * 100).normalize():f}%"]
+            for row in _records(tables["promotions"])
+        ]  # fmt: skip
+        files["promotion_calendar.csv"] = _csv_bytes(PROMOTION_HEADERS, rows, "utf-8-sig")
+    if "shift_requests" in tables:
+        rows = []
+        for row in _records(tables["shift_requests"]):
+            submitted = _utc(row["submitted_at_utc"])
+            if week.start_utc <= submitted < week.end_utc:
+                ids = [_text(row[c]) for c in ("request_id", "employee_id")]
+                local = submitted.tz_convert(tz).strftime("%Y-%m-%d %H:%M:%S")
+                rows.append([*ids, _date_text(row["week_start"]), _text(row["requested_shift_code"]), local])
+        files["shift_requests.csv"] = _csv_bytes(SHIFT_REQUEST_HEADERS, rows, "gbk")
+    return files
+
+
+def _slash_date(value: object) -> str:
+    day = _day(value)
+    return f"{day.year}/{day.month}/{day.day}" if day else ""

@@ -20,8 +20,9 @@ from connectors.files.activity_feed import read_activity_events
 from connectors.files.commerce_exports import read_creative_registry, read_product_registry, read_project_pnl
 from connectors.files.hr_exports import read_employee_identity, read_hr_roster, read_leave_requests, read_shift_roster
 from connectors.files.inbox import SkippedFile, list_week_files
+from connectors.files.planning_exports import read_promotion_calendar, read_service_inquiries, read_shift_requests
 from connectors.files.schemas import SCHEMAS, raw_frame
-from connectors.files.zk_attlog import read_attlog, read_punch_export
+from connectors.files.zk_attlog import read_attlog, read_punch_export, read_punch_export_xlsx
 from connectors.quality import QUARANTINE_COLUMNS, Validated
 
 SOURCE = "inbox"
@@ -33,6 +34,7 @@ RAW_TABLES: tuple[str, ...] = tuple(SCHEMAS)
 READERS: dict[str, tuple[str, Callable[[Path], Validated]]] = {
     "zk_attlog": ("zk_punches", read_attlog),
     "punch_export": ("zk_punches", read_punch_export),
+    "punch_export_xlsx": ("zk_punches", read_punch_export_xlsx),
     "hr_roster": ("hris_employees", read_hr_roster),
     "employee_identity": ("hris_identities", read_employee_identity),
     "shift_roster": ("roster_shifts", read_shift_roster),
@@ -41,6 +43,9 @@ READERS: dict[str, tuple[str, Callable[[Path], Validated]]] = {
     "product_registry": ("product_registry", read_product_registry),
     "project_pnl": ("project_pnl", read_project_pnl),
     "activity_events": ("activity_events", read_activity_events),
+    "cs_inquiries": ("service_inquiries_hourly", read_service_inquiries),
+    "promotion_calendar": ("promotion_calendar", read_promotion_calendar),
+    "shift_requests": ("shift_requests", read_shift_requests),
 }
 
 __all__ = [
@@ -58,7 +63,11 @@ __all__ = [
     "read_leave_requests",
     "read_product_registry",
     "read_project_pnl",
+    "read_promotion_calendar",
     "read_punch_export",
+    "read_punch_export_xlsx",
+    "read_service_inquiries",
+    "read_shift_requests",
     "read_shift_roster",
 ]
 

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 ATTLOG_NAME = re.compile(r"^(?P<device_sn>[A-Za-z0-9][A-Za-z0-9_.-]*)_attlog\.dat$")
 PUNCH_EXPORT_NAME = re.compile(r"^attendance_export[A-Za-z0-9_.-]*\.csv$")
+PUNCH_EXPORT_XLSX_NAME = re.compile(r"^attendance_export[A-Za-z0-9_.-]*\.xlsx$")
 FIXED_NAMES = {
     "hr_roster.csv": "hr_roster",
     "employee_identity.csv": "employee_identity",
@@ -40,6 +41,9 @@ FIXED_NAMES = {
     "product_registry.csv": "product_registry",
     "project_pnl.csv": "project_pnl",
     "activity_events.jsonl": "activity_events",
+    "cs_inquiries.csv": "cs_inquiries",
+    "promotion_calendar.csv": "promotion_calendar",
+    "shift_requests.csv": "shift_requests",
 }
 
 
@@ -91,6 +95,8 @@ def file_kind(name: str) -> str | None:
         return "zk_attlog"
     if PUNCH_EXPORT_NAME.match(name):
         return "punch_export"
+    if PUNCH_EXPORT_XLSX_NAME.match(name):
+        return "punch_export_xlsx"
     return None
 
 

@@ -19,7 +19,7 @@ from connectors.quality import Validated, validate_rows
 Text = Series[pd.StringDtype]
 
 PUNCH_STATES = ["0", "1", "2", "3", "4", "5"]  # check-in, check-out, break-out, break-in, OT-in, OT-out
-IDENTITY_SYSTEMS = ["zk", "wecom", "jira"]
+IDENTITY_SYSTEMS = ["zk", "wecom", "dingtalk", "feishu", "jira"]
 ACTIVITY_TYPES = ["challenge", "collaboration", "story", "quiz", "survey"]
 EVENT_TYPES = [
     "challenge_joined",
@@ -279,6 +279,63 @@ class ActivityEvents(RawFileModel):
         return _is_instant_with_offset(s)
 
 
+class ServiceInquiriesHourly(RawFileModel):
+    hour_start_local: Text = _required()
+    inquiries: Text = _required(str_matches=_DIGITS)
+
+    @pa.check("hour_start_local", name="is_hour_start YYYY-MM-DD HH:00:00")
+    @classmethod
+    def _hour(cls, s: pd.Series) -> pd.Series:
+        return _is_local_timestamp(s) & s.str.endswith(":00:00")
+
+
+class PromotionCalendar(RawFileModel):
+    promotion_id: Text = _required()
+    name: Text = _optional()
+    start_date: Text = _required()
+    end_date: Text = _required()
+    uplift: Text = _required(str_matches=_DECIMAL)
+
+    @pa.check("promotion_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("start_date", "end_date", name="is_date YYYY-MM-DD")
+    @classmethod
+    def _dates(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s)
+
+    @pa.check("uplift", name="is_uplift above -1 and at most 10 (40% is 0.40)")
+    @classmethod
+    def _uplift(cls, s: pd.Series) -> pd.Series:
+        value = pd.to_numeric(s, errors="coerce")
+        return (value > -1) & (value <= 10)
+
+
+class ShiftRequests(RawFileModel):
+    request_id: Text = _required()
+    employee_id: Text = _required()
+    requested_week_start: Text = _required()
+    requested_shift_code: Text = _required()
+    submitted_at: Text = _required()
+
+    @pa.check("request_id", "employee_id", "requested_shift_code", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("requested_week_start", name="is_monday YYYY-MM-DD")
+    @classmethod
+    def _monday(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s) & (pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").dt.day_of_week == 0)
+
+    @pa.check("submitted_at", name="is_local YYYY-MM-DD HH:MM:SS or ISO-8601 with offset")
+    @classmethod
+    def _instant(cls, s: pd.Series) -> pd.Series:
+        return _is_local_timestamp(s) | _is_instant_with_offset(s)
+
+
 SCHEMAS: dict[str, type[RawFileModel]] = {
     "zk_punches": ZkPunches,
     "hris_employees": HrisEmployees,
@@ -289,6 +346,9 @@ SCHEMAS: dict[str, type[RawFileModel]] = {
     "product_registry": ProductRegistry,
     "project_pnl": ProjectPnl,
     "activity_events": ActivityEvents,
+    "service_inquiries_hourly": ServiceInquiriesHourly,
+    "promotion_calendar": PromotionCalendar,
+    "shift_requests": ShiftRequests,
 }
 
 

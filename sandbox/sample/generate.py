@@ -9,6 +9,7 @@ from sandbox.sample.attendance import build_attendance
 from sandbox.sample.catalog import build_catalog
 from sandbox.sample.config import SampleConfig
 from sandbox.sample.contract import TABLE_COLUMNS
+from sandbox.sample.demand import build_demand
 from sandbox.sample.goals import build_goals
 from sandbox.sample.orders import build_orders
 from sandbox.sample.people import build_people
@@ -30,5 +31,6 @@ def generate_sample(config: SampleConfig) -> dict[str, pd.DataFrame]:
         **traffic.tables,
         **build_orders(config, catalog, traffic),
         **build_activities(config, people),
+        **build_demand(config, people),
     }
     return {name: tables[name][list(columns)] for name, columns in TABLE_COLUMNS.items()}

@@ -109,7 +109,7 @@ def test_bad_rows_are_quarantined_and_counted(tmp_path):
 
 
 def test_identity_rows_need_a_known_system(tmp_path):
-    text = "employee_id,system,external_id,valid_from,valid_to\nE1,zk,00012,2025-01-06,\nE1,dingtalk,u1,,\n"
+    text = "employee_id,system,external_id,valid_from,valid_to\nE1,zk,00012,2025-01-06,\nE1,slack,u1,,\n"
 
     result = read_employee_identity(_write(tmp_path, "employee_identity.csv", text, "utf-8-sig"))
 
