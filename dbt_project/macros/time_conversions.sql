@@ -3,30 +3,45 @@
   Each conversion is dispatched: `default__` is PostgreSQL SQL, `duckdb__` uses DuckDB's functions.
 -#}
 
-{#- Naive local text/timestamp as a device recorded it, in time zone `tz` -> naive UTC timestamp. -#}
+{#- Naive local text/timestamp as a device recorded it, in time zone `tz` (a name) -> naive UTC timestamp. -#}
 {% macro local_to_utc(expression, tz) -%}
-    {{ return(adapter.dispatch('local_to_utc', 'hrhub')(expression, tz)) }}
+    {{ local_to_utc_in_zone(expression, "'" ~ tz ~ "'") }}
 {%- endmacro %}
 
-{% macro default__local_to_utc(expression, tz) -%}
-    ((cast({{ expression }} as timestamp) at time zone '{{ tz }}') at time zone 'UTC')
+{#- The same, with the zone given by a SQL expression (a column: per-device or per-employee zones). -#}
+{% macro local_to_utc_in_zone(expression, zone_expression) -%}
+    {{ return(adapter.dispatch('local_to_utc_in_zone', 'hrhub')(expression, zone_expression)) }}
 {%- endmacro %}
 
-{% macro duckdb__local_to_utc(expression, tz) -%}
-    timezone('UTC', timezone('{{ tz }}', cast({{ expression }} as timestamp)))
+{% macro default__local_to_utc_in_zone(expression, zone_expression) -%}
+    ((cast({{ expression }} as timestamp) at time zone {{ zone_expression }}) at time zone 'UTC')
 {%- endmacro %}
 
-{#- Naive UTC timestamp -> naive local timestamp in time zone `tz`. -#}
+{% macro duckdb__local_to_utc_in_zone(expression, zone_expression) -%}
+    timezone('UTC', timezone({{ zone_expression }}, cast({{ expression }} as timestamp)))
+{%- endmacro %}
+
+{#- Naive UTC timestamp -> naive local timestamp in time zone `tz` (a name). -#}
 {% macro utc_to_local(expression, tz) -%}
-    {{ return(adapter.dispatch('utc_to_local', 'hrhub')(expression, tz)) }}
+    {{ utc_to_local_in_zone(expression, "'" ~ tz ~ "'") }}
 {%- endmacro %}
 
-{% macro default__utc_to_local(expression, tz) -%}
-    ((cast({{ expression }} as timestamp) at time zone 'UTC') at time zone '{{ tz }}')
+{#- The same, with the zone given by a SQL expression. -#}
+{% macro utc_to_local_in_zone(expression, zone_expression) -%}
+    {{ return(adapter.dispatch('utc_to_local_in_zone', 'hrhub')(expression, zone_expression)) }}
 {%- endmacro %}
 
-{% macro duckdb__utc_to_local(expression, tz) -%}
-    timezone('{{ tz }}', timezone('UTC', cast({{ expression }} as timestamp)))
+{% macro default__utc_to_local_in_zone(expression, zone_expression) -%}
+    ((cast({{ expression }} as timestamp) at time zone 'UTC') at time zone {{ zone_expression }})
+{%- endmacro %}
+
+{% macro duckdb__utc_to_local_in_zone(expression, zone_expression) -%}
+    timezone({{ zone_expression }}, timezone('UTC', cast({{ expression }} as timestamp)))
+{%- endmacro %}
+
+{#- Unix epoch milliseconds (DingTalk) -> naive UTC timestamp, to the millisecond. -#}
+{% macro epoch_millis_to_utc(expression) -%}
+    {{ epoch_seconds_to_utc('(' ~ expression ~ ') / 1000.0') }}
 {%- endmacro %}
 
 {#- Unix epoch seconds (WeCom, Feishu) -> naive UTC timestamp. -#}

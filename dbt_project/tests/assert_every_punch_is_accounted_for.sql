@@ -11,7 +11,13 @@ source_punches as (
 
     select count(*) as punches from {{ ref('stg_zk__punches') }}
     union all
+    select count(*) as punches from {{ ref('stg_zkbiotime__punches') }}
+    union all
     select count(*) as punches from {{ ref('stg_wecom__checkins') }} where is_recorded_punch
+    union all
+    select count(*) as punches from {{ ref('stg_dingtalk__punches') }} where is_recorded_punch
+    union all
+    select count(*) as punches from {{ ref('stg_feishu__punches') }}
 
 ),
 

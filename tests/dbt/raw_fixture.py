@@ -15,6 +15,15 @@ What the rows are designed to show:
 - orders: a REFUNDED one, a cancelled one, a repeat customer, a product missing from the registry; creatives
   C1/C2 share product P1 by clicks (30/10), C3/C4 share P2 equally because neither had a click.
 - activity event ``ev-1`` arrives twice.
+- E003 is rostered and on leave in Feishu (``fs-003``): a DAY shift Monday (08:58 -> 18:01), a SPLIT shift
+  Tuesday paired as every valid pair (07:58-12:00 + 13:00-20:05 = 667 min), approved leave Wednesday; Feishu
+  user ``fs-999`` maps to nobody.
+- E004 punches on a device (pin ``0004``) and in DingTalk (``dt-004``): Monday the app punch 09:00:10 and the
+  device punch 09:00:30 are one punch and the device's is kept; the 18:00 DingTalk record arrives again in the
+  next week's lookback. Tuesday on ZKBioTime device ``ZK-BJ-01`` whose clock runs 10 min ahead (09:20 ->
+  09:10 late, 18:00 -> 17:50). Wednesday's device states are swapped (out 09:00, in 18:00). Thursday on a
+  device in Tokyo (10:00 / 19:00 Tokyo = 09:00 / 18:00 Shanghai). Friday on ``ZK-BAD`` whose clock is two
+  hours fast and not configured: both punches fit no shift window (absent), and the drift report flags it.
 """
 
 from __future__ import annotations
@@ -25,11 +34,18 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from connectors.files.schemas import raw_frame
 from connectors.warehouse import connect, replace_week
 
 FIXTURE_WEEK = date(2026, 3, 2)
 PREVIOUS_WEEK = date(2026, 2, 23)
+NEXT_WEEK = date(2026, 3, 9)
+SKEWED_DEVICE = {"device_sn": "ZK-BJ-01", "clock_offset_seconds": 600}
+TOKYO_DEVICE = {"device_sn": "ZK-TYO-01", "timezone": "Asia/Tokyo"}
+DEVICES = [SKEWED_DEVICE, TOKYO_DEVICE]
+EVERY_VALID_PAIR_SHIFTS = ["SPLIT"]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+PLANNING_TABLES = ("service_inquiries_hourly", "promotion_calendar", "shift_requests")
 
 
 def _epoch(local: str) -> int:
@@ -97,6 +113,9 @@ def _identities() -> list[dict[str, object]]:
         row("E001", "jira", "acc-001"),
         row("E002", "wecom", "wangfang"),
         row("E002", "jira", "acc-002"),
+        row("E003", "feishu", "fs-003"),
+        row("E004", "zk", "0004"),
+        row("E004", "dingtalk", "dt-004"),
     ]
 
 
@@ -123,6 +142,11 @@ def _roster() -> list[dict[str, object]]:
         row("E002", "2026-03-02", "DAY"),
         row("E002", "2026-03-03", "DAY"),
         row("E002", "2026-03-08", "EVENING"),
+        row("E004", "2026-03-02", "DAY"),
+        row("E004", "2026-03-03", "DAY"),
+        row("E004", "2026-03-04", "DAY"),
+        row("E004", "2026-03-05", "DAY"),
+        row("E004", "2026-03-06", "DAY"),
     ]
 
 
@@ -153,7 +177,73 @@ def _zk_punches() -> list[dict[str, object]]:
         row("0001", "2026-03-04 06:03:00", 1),
         row("0001", "2026-03-04 09:02:00", 0),
         row("0099", "2026-03-02 08:55:00", 0),
+        row("0004", "2026-03-02 09:00:30", 0),
+        row("0004", "2026-03-04 09:00:00", 1),
+        row("0004", "2026-03-04 18:00:00", 0),
+        {**row("0004", "2026-03-05 10:00:00", 0), "device_sn": "ZK-TYO-01"},
+        {**row("0004", "2026-03-05 19:00:00", 1), "device_sn": "ZK-TYO-01"},
+        {**row("0004", "2026-03-06 11:00:00", 0), "device_sn": "ZK-BAD"},
+        {**row("0004", "2026-03-06 20:00:00", 1), "device_sn": "ZK-BAD"},
     ]
+
+
+def _zkbiotime_punches() -> list[dict[str, object]]:
+    return [
+        {"device_sn": "ZK-BJ-01", "pin": "0004", "punch_time_local": local, "verify_type": 15, "punch_state": state,
+         "work_code": "0"}
+        for local, state in (("2026-03-03 09:20:00", 0), ("2026-03-03 18:00:00", 1))
+    ]  # fmt: skip
+
+
+def _dingtalk_record(record_id: str, local: str, check_type: str) -> dict[str, object]:
+    return {
+        "record_id": record_id,
+        "user_id": "dt-004",
+        "check_type": check_type,
+        "source_type": "USER",
+        "time_result": "Normal",
+        "location_result": "Normal",
+        "user_check_time": _epoch(local) * 1000,
+        "base_check_time": None,
+        "is_legal": "Y",
+        "device_id": None,
+    }
+
+
+def _dingtalk_punches() -> list[dict[str, object]]:
+    return [
+        _dingtalk_record("9001", "2026-03-02 09:00:10", "OnDuty"),
+        _dingtalk_record("9002", "2026-03-02 18:00:00", "OffDuty"),
+    ]
+
+
+def _feishu_punches() -> list[dict[str, object]]:
+    times = ["2026-03-02 08:58:00", "2026-03-02 18:01:00", "2026-03-03 07:58:00", "2026-03-03 12:00:00",
+             "2026-03-03 13:00:00", "2026-03-03 20:05:00"]  # fmt: skip
+    return [
+        {"record_id": f"fr-{n}", "user_id": "fs-003", "check_time": str(_epoch(t)), "type": "0",
+         "location_name": "Shenzhen", "device_id": None}
+        for n, t in enumerate(times, start=1)
+    ]  # fmt: skip
+
+
+def _feishu_roster() -> list[dict[str, object]]:
+    def row(user_id: str, day: str, name: str, on: str, off: str) -> dict[str, object]:
+        return {"user_id": user_id, "work_date": day, "shift_id": name.lower(), "shift_name": name, "on_time": on,
+                "off_time": off, "rest_minutes": "60"}  # fmt: skip
+
+    return [
+        row("fs-003", "2026-03-02", "DAY", "09:00", "18:00"),
+        row("fs-003", "2026-03-03", "SPLIT", "08:00", "20:00"),
+        row("fs-999", "2026-03-02", "DAY", "09:00", "18:00"),
+    ]
+
+
+def _feishu_leave() -> list[dict[str, object]]:
+    return [
+        {"approval_id": "ap-1", "user_id": "fs-003", "leave_date": "2026-03-04", "hours": "8", "leave_type": "Annual",
+         "status": "approved"}
+    ]  # fmt: skip
 
 
 def _wecom_checkins() -> list[dict[str, object]]:
@@ -436,6 +526,13 @@ def _fixture_tables() -> list[tuple[str, str, date, pd.DataFrame]]:
         ("leave_requests", "inbox", week, _frame("leave_requests.csv", _leave())),
         ("zk_punches", "zk", week, _frame("ZK001_attlog.dat", _zk_punches())),
         ("wecom_checkins", "wecom", week, _frame("wecom:getcheckindata", _wecom_checkins())),
+        ("zkbiotime_punches", "zkbiotime", week, _frame("iclock_transaction", _zkbiotime_punches())),
+        ("dingtalk_punches", "dingtalk", week, _frame("dingtalk:listRecord", _dingtalk_punches())),
+        # The next week's run re-fetches a lookback that includes Monday's 18:00 record again.
+        ("dingtalk_punches", "dingtalk", NEXT_WEEK, _frame("dingtalk:listRecord", _dingtalk_punches()[1:])),
+        ("feishu_punches", "feishu", week, _frame("feishu:user_flows", _feishu_punches())),
+        ("feishu_shift_roster", "feishu", week, _frame("feishu:user_daily_shifts", _feishu_roster())),
+        ("feishu_leave", "feishu", week, _frame("feishu:user_approvals", _feishu_leave())),
         ("jira_goal_issues", "jira", week, _frame("jira:search/jql", _goals())),
         ("shopify_orders", "shopify", week, _frame("shopify:orders", _orders())),
         ("shopify_order_lines", "shopify", week, _frame("shopify:orders.lineItems", _order_lines())),
@@ -454,6 +551,8 @@ def write_raw_tables(database: Path) -> None:
     with connect(database) as con:
         for table, source, week, frame in _fixture_tables():
             replace_week(con, table, week, frame, source)
+        for table in PLANNING_TABLES:  # no planning inputs here: tests/dbt/test_planning_models.py has its own
+            replace_week(con, table, FIXTURE_WEEK, raw_frame(table, []), "inbox")
         con.execute(
             "create table if not exists raw.quarantine (week_start date, table_name varchar, source_ref varchar,"
             " reason varchar, payload varchar, _source varchar, _batch_id varchar)"

@@ -20,8 +20,15 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 from tests.dbt import raw_fixture
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT_VARS = {"week_start": "2026-03-02", "week_end": "2026-03-09", "plan_version": "2026.1-test"}
-EXPECTED_UNIT_TESTS = 7
+DBT_VARS = {
+    "week_start": "2026-03-02",
+    "week_end": "2026-03-09",
+    "plan_version": "2026.1-test",
+    "every_valid_pair_shift_codes": raw_fixture.EVERY_VALID_PAIR_SHIFTS,
+    "attendance_devices": raw_fixture.DEVICES,
+    "clock_drift_min_punches": 2,
+}
+EXPECTED_UNIT_TESTS = 9
 
 
 @dataclass(frozen=True)
@@ -147,18 +154,61 @@ def test_weekly_attendance_carries_reason_codes(build: Build) -> None:
 def test_duplicate_punch_is_flagged_and_unmapped_pin_is_counted(build: Build) -> None:
     duplicates = query(
         build,
-        "select source_ref, duplicate_of_source_ref from intermediate.int_punches_deduplicated where is_duplicate",
+        "select source_ref, duplicate_reason, duplicate_of_source_ref, punch_week_start"
+        " from intermediate.int_punches_deduplicated where is_duplicate",
     )
-    assert duplicates == [("ZK001_attlog.dat:3", "ZK001_attlog.dat:2")]
+    monday = raw_fixture.FIXTURE_WEEK
+    assert sorted(duplicates) == sorted(
+        [
+            ("ZK001_attlog.dat:3", "within_window", "ZK001_attlog.dat:2", monday),
+            # DingTalk's 09:00:10 and the device's 09:00:30: the device is trusted first, though it came later.
+            ("dingtalk:listRecord:2", "within_window", "ZK001_attlog.dat:9", monday),
+            # The next week's lookback fetched Monday's 18:00 record again: a redelivery, not a second punch.
+            ("dingtalk:listRecord:2", "redelivered", "dingtalk:listRecord:3", monday),
+        ]
+    )
     unmapped = query(
         build,
         "select source_system, external_id, record_count from intermediate.int_unmapped_source_ids "
         "order by source_system, external_id",
     )
     assert ("zk", "0099", 1) in unmapped
+    assert ("feishu", "fs-999", 1) in unmapped
     assert ("jira", "acc-unknown", 1) in unmapped
     assert ("ga4", "C9", 1) in unmapped
     assert ("shopify", "99", 1) in unmapped
+
+
+def test_every_attendance_source_reaches_the_daily_mart(build: Build) -> None:
+    rows = query(
+        build,
+        "select employee_id, cast(work_date as varchar), status, pairing_mode, late_minutes, early_leave_minutes,"
+        " worked_minutes, reasons, leave_hours from marts.fct_attendance_daily"
+        " where employee_id in ('E003', 'E004') order by employee_id, work_date",
+    )
+    assert rows == [
+        # Feishu roster, punches and leave; Tuesday's SPLIT shift is paired as every valid pair.
+        ("E003", "2026-03-02", "present", "first_in_last_out", 0, 0, 483, "", None),
+        ("E003", "2026-03-03", "present", "every_valid_pair", 0, 0, 667, "", None),
+        ("E003", "2026-03-04", "on_leave", "first_in_last_out", 0, 0, 0, "", Decimal("8.00")),
+        # Device + DingTalk: the device's 09:00:30 is kept; DingTalk's 18:00 closes the day.
+        ("E004", "2026-03-02", "present", "first_in_last_out", 0, 0, 479, "", None),
+        # ZKBioTime device 10 minutes fast: 09:20 -> 09:10 (late 10), 18:00 -> 17:50 (early 10).
+        ("E004", "2026-03-03", "late", "first_in_last_out", 10, 10, 460, "CLOCK_CORRECTED", None),
+        # Check-out keyed at 09:00 and check-in at 18:00: times are trusted, the swap is flagged.
+        ("E004", "2026-03-04", "present", "first_in_last_out", 0, 0, 480, "PUNCH_STATE_MISMATCH", None),
+        # A device standing in Tokyo: its 10:00 / 19:00 are 09:00 / 18:00 in Shanghai.
+        ("E004", "2026-03-05", "present", "first_in_last_out", 0, 0, 480, "", None),
+        # A device two hours fast: its 20:00 check-out fits no shift window, so the day lacks a checkout and is
+        # not paid silently; the drift report flags the device.
+        ("E004", "2026-03-06", "missing_checkout", "first_in_last_out", 0, 0, 0, "SINGLE_PUNCH", None),
+    ]
+    flagged = query(
+        build,
+        "select device_sn, punches, punches_outside_shift_windows from marts.rpt_device_clock_drift"
+        " where needs_correction",
+    )
+    assert ("ZK-BAD", 2, 1) in flagged
 
 
 def test_goal_items_are_decimals_with_attendance_reasons(build: Build) -> None:

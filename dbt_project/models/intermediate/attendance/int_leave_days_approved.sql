@@ -1,12 +1,35 @@
 {#-
-  Approved leave per employee and day. The latest load that mentions an employee-day decides, so a request
-  cancelled in a later file no longer counts.
+  Approved leave per employee and day, from the HR export and (for people whose leave is approved in Feishu)
+  Feishu approvals. The latest load that mentions an employee-day decides, so a request cancelled in a later
+  file no longer counts.
 -#}
 with
 
+hr_requests as (
+
+    select employee_id, leave_date, leave_type, leave_status, leave_hours, partition_week_start, _source_ref
+    from {{ ref('stg_hris__leave_requests') }}
+
+),
+
+feishu_requests as (
+
+    select
+        identities.employee_id, feishu.leave_date, feishu.leave_type, feishu.leave_status, feishu.leave_hours,
+        feishu.partition_week_start, feishu._source_ref
+    from {{ ref('stg_feishu__leave') }} as feishu
+    inner join {{ ref('int_employee_identities') }} as identities
+        on identities.source_system = 'feishu'
+        and identities.external_id = feishu.user_id
+        and feishu.leave_date between identities.valid_from and identities.valid_to
+
+),
+
 requests as (
 
-    select * from {{ ref('stg_hris__leave_requests') }}
+    select * from hr_requests
+    union all
+    select * from feishu_requests
 
 ),
 

@@ -4,6 +4,8 @@
   instance it is nearest to: 0 inside the shift, else the distance to its start or end. Punches outside every
   window stay here with is_assigned = false.
 -#}
+{{ config(materialized='table') }}  {#- read by several models and tests: computed once per run -#}
+
 with
 
 punches as (
@@ -63,6 +65,7 @@ final as (
         punches.device,
         punches.source_ref,
         punches.punch_direction,
+        punches.clock_correction_seconds,
         punches.punch_week_start,
         ranked.work_date,
         ranked.work_date is not null as is_assigned

@@ -2,9 +2,42 @@
   One shift instance per employee and work date, with its local start/end and the window in which punches
   count for it. A shift whose end is not after its start runs overnight and belongs to its start date.
   The unpaid break applies to shifts longer than `break_applies_over_hours` (the roster's break minutes,
-  else the plan's `unpaid_break_minutes`). The latest load of a roster row wins.
+  else the plan's `unpaid_break_minutes`). Rosters come from the HR export and, for people scheduled in
+  Feishu, from Feishu's 排班 (mapped through the `feishu` identities). The latest load of a roster row wins.
 -#}
+{{ config(materialized='table') }}  {#- read by several models and tests: computed once per run -#}
+
 with
+
+hr_roster as (
+
+    select
+        employee_id, work_date, shift_code, start_minute_of_day, end_minute_of_day, break_minutes,
+        partition_week_start, _source_ref
+    from {{ ref('stg_hris__roster_shifts') }}
+
+),
+
+feishu_roster as (
+
+    select
+        identities.employee_id, feishu.work_date, feishu.shift_code, feishu.start_minute_of_day,
+        feishu.end_minute_of_day, feishu.break_minutes, feishu.partition_week_start, feishu._source_ref
+    from {{ ref('stg_feishu__roster_shifts') }} as feishu
+    inner join {{ ref('int_employee_identities') }} as identities
+        on identities.source_system = 'feishu'
+        and identities.external_id = feishu.user_id
+        and feishu.work_date between identities.valid_from and identities.valid_to
+
+),
+
+all_rosters as (
+
+    select * from hr_roster
+    union all
+    select * from feishu_roster
+
+),
 
 roster as (
 
@@ -14,7 +47,7 @@ roster as (
             partition by employee_id, work_date
             order by partition_week_start desc, _source_ref desc
         ) as version_rank
-    from {{ ref('stg_hris__roster_shifts') }}
+    from all_rosters
 
 ),
 

@@ -1,7 +1,7 @@
 {#-
-  Data-quality finding: source ids that could not be mapped (punches and goals without an identity row,
-  GA4 creatives and Shopify products missing from the registries). Their rows are kept upstream and counted
-  here per week, never dropped silently.
+  Data-quality finding: source ids that could not be mapped (punches, Feishu rosters and leave, and goals
+  without an identity row; GA4 creatives and Shopify products missing from the registries). Their rows are
+  kept upstream and counted here per week, never dropped silently.
 -#}
 with
 
@@ -59,6 +59,31 @@ unregistered_products as (
 
 ),
 
+feishu_schedules as (
+
+    select user_id, work_date as day, _source_ref from {{ ref('stg_feishu__roster_shifts') }}
+    union all
+    select user_id, leave_date as day, _source_ref from {{ ref('stg_feishu__leave') }}
+
+),
+
+unmapped_feishu_schedules as (
+
+    select
+        'feishu' as source_system,
+        feishu_schedules.user_id as external_id,
+        {{ week_start_of('feishu_schedules.day') }} as week_start,
+        cast(null as timestamp) as seen_at_utc,
+        feishu_schedules._source_ref as source_ref
+    from feishu_schedules
+    left join {{ ref('int_employee_identities') }} as identities
+        on identities.source_system = 'feishu'
+        and identities.external_id = feishu_schedules.user_id
+        and feishu_schedules.day between identities.valid_from and identities.valid_to
+    where identities.employee_id is null
+
+),
+
 all_unmapped as (
 
     select * from unmapped_punches
@@ -68,6 +93,8 @@ all_unmapped as (
     select * from unregistered_creatives
     union all
     select * from unregistered_products
+    union all
+    select * from unmapped_feishu_schedules
 
 ),
 

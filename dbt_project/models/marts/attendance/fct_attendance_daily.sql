@@ -1,8 +1,12 @@
 {#-
   Attendance per employee and work date (domain section 1) for every scheduled shift and every approved
-  leave day. Status precedence: on_leave, absent (no punch), missing_checkout (one punch, or a session longer
-  than max_session_hours: flagged, never paid), late (first in after the grace; minutes from shift start),
-  early_leave, present. Worked minutes = last out - first in - the shift's unpaid break, never negative.
+  leave day. Status precedence: on_leave, absent (no punch), missing_checkout (one punch, no valid pair, or a
+  session longer than max_session_hours: flagged, never paid), late (first in after the grace; minutes from
+  shift start), early_leave, present. Worked minutes: first-in/last-out shifts = last out - first in - the
+  shift's unpaid break; every-valid-pair shifts = the sum of their pairs; never negative.
+  `reasons` lists what a reader should know about the day (comma-separated codes, empty when none):
+  SINGLE_PUNCH, NO_VALID_PAIR, SESSION_OVER_MAX_HOURS, PUNCH_STATE_MISMATCH (a check-out keyed before the
+  check-in, or the reverse), UNPAIRED_PUNCHES, CLOCK_CORRECTED (a device clock offset was applied).
 -#}
 {{ config(
     materialized='incremental',
@@ -55,6 +59,11 @@ joined as (
         sessions.first_in_local,
         sessions.last_out_local,
         coalesce(sessions.punch_count, 0) as punch_count,
+        coalesce(sessions.pairing_mode, 'first_in_last_out') as pairing_mode,
+        sessions.paired_minutes,
+        coalesce(sessions.unpaired_punch_count, 0) as unpaired_punch_count,
+        coalesce(sessions.has_state_mismatch, false) as has_state_mismatch,
+        coalesce(sessions.is_clock_corrected, false) as is_clock_corrected,
         coalesce(sessions.source_refs, '') as source_refs
     from employee_days
     left join shifts
@@ -94,21 +103,40 @@ classified as (
 
     select
         *,
+        last_out_local is null
+            or session_minutes > {{ var('max_session_hours') }} * 60
+            or (pairing_mode = 'every_valid_pair' and coalesce(paired_minutes, 0) = 0) as lacks_checkout
+    from measured
+
+),
+
+judged as (
+
+    select
+        *,
         case
             when leave_hours is not null then 'on_leave'
             when punch_count = 0 then 'absent'
-            when last_out_local is null or session_minutes > {{ var('max_session_hours') }} * 60
-                then 'missing_checkout'
+            when lacks_checkout then 'missing_checkout'
             when minutes_after_start > {{ var('late_grace_minutes') }} then 'late'
             when minutes_before_end > {{ var('early_leave_grace_minutes') }} then 'early_leave'
             else 'present'
         end as status,
         case
-            when last_out_local is not null and session_minutes <= {{ var('max_session_hours') }} * 60
-                then greatest(session_minutes - unpaid_break_minutes, 0)
-            else 0
-        end as paid_minutes
-    from measured
+            when lacks_checkout then 0
+            when pairing_mode = 'every_valid_pair' then paired_minutes
+            else greatest(session_minutes - unpaid_break_minutes, 0)
+        end as paid_minutes,
+        concat_ws(',',
+            case when punch_count = 1 then 'SINGLE_PUNCH' end,
+            case when punch_count >= 2 and pairing_mode = 'every_valid_pair' and coalesce(paired_minutes, 0) = 0
+                then 'NO_VALID_PAIR' end,
+            case when session_minutes > {{ var('max_session_hours') }} * 60 then 'SESSION_OVER_MAX_HOURS' end,
+            case when has_state_mismatch then 'PUNCH_STATE_MISMATCH' end,
+            case when unpaired_punch_count > 0 then 'UNPAIRED_PUNCHES' end,
+            case when is_clock_corrected then 'CLOCK_CORRECTED' end
+        ) as reason_list
+    from classified
 
 ),
 
@@ -152,10 +180,12 @@ final as (
         cast(leave_hours as numeric(18, 2)) as leave_hours,
         cast(leave_types as {{ dbt.type_string() }}) as leave_types,
         cast(punch_count as integer) as punch_count,
+        cast(pairing_mode as {{ dbt.type_string() }}) as pairing_mode,
+        cast(coalesce(reason_list, '') as {{ dbt.type_string() }}) as reasons,
         cast(source_refs as {{ dbt.type_string() }}) as source_refs,
         cast('{{ dbt.escape_single_quotes(var("plan_version") | string) }}' as {{ dbt.type_string() }}) as plan_version,
         cast('{{ dbt.escape_single_quotes(var("plan_hash") | string) }}' as {{ dbt.type_string() }}) as plan_hash
-    from classified
+    from judged
 
 )
 

@@ -1,0 +1,1 @@
+{{ staged_zk_punches(source('zkbiotime', 'zkbiotime_punches')) }}
