@@ -39,7 +39,8 @@ def run_demo(employees: int = 500, weeks: int = 4, seed: int = 42) -> int:
 
     failed = 0
     with sandbox_running(tables) as server, demo_instance(settings) as instance:
-        console.print(f"[green]✓[/] sandbox serving WeCom, Shopify, GA4 and Jira at {server.base_url}")
+        vendors = ", ".join(sorted(server.vendors))
+        console.print(f"[green]✓[/] sandbox serving {vendors} at {server.base_url} (+ a ZKBioTime database)")
         job = pipeline_job()
         runs = run_backfill(job, week_keys, instance, settings.home / "logs")
         while True:

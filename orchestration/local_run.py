@@ -20,7 +20,9 @@ import pandas as pd
 from orchestration.settings import PROJECT_ROOT, Settings, load_settings
 from sandbox.inbox import write_inbox_week
 from sandbox.sample import SampleConfig, generate_sample, load_sample, write_sample
+from sandbox.sample.people import zkbiotime_devices
 from sandbox.server import SandboxServer
+from sandbox.zkbiotime import write_zkbiotime_database
 from scoring.weeks import recent_weeks
 
 # The run tags Dagster's backfills put on a run that covers a range of partitions.
@@ -68,6 +70,12 @@ def connector_environment(server: SandboxServer) -> dict[str, str]:
         "HRHUB_WECOM_BASE_URL": server.vendor_url("wecom"),
         "HRHUB_WECOM_CORPID": credentials.wecom_corpid,
         "HRHUB_WECOM_CORPSECRET": credentials.wecom_corpsecret,
+        "HRHUB_DINGTALK_BASE_URL": server.vendor_url("dingtalk"),
+        "HRHUB_DINGTALK_APPKEY": credentials.dingtalk_appkey,
+        "HRHUB_DINGTALK_APPSECRET": credentials.dingtalk_appsecret,
+        "HRHUB_FEISHU_BASE_URL": server.vendor_url("feishu"),
+        "HRHUB_FEISHU_APP_ID": credentials.feishu_app_id,
+        "HRHUB_FEISHU_APP_SECRET": credentials.feishu_app_secret,
         "HRHUB_SHOPIFY_BASE_URL": server.vendor_url("shopify"),
         "HRHUB_SHOPIFY_ACCESS_TOKEN": credentials.shopify_access_token,
         "HRHUB_GA4_BASE_URL": server.vendor_url("ga4"),
@@ -86,8 +94,16 @@ SHOPIFY_PLUS_BUCKET = (20_000.0, 1_000.0)
 
 @contextmanager
 def sandbox_running(tables: dict[str, pd.DataFrame]) -> Iterator[SandboxServer]:
-    """Serve ``tables`` on an ephemeral port and point every connector at it (URLs and credentials via env)."""
-    with SandboxServer(tables) as server, _environment(connector_environment(server)):
+    """Serve ``tables`` on an ephemeral port and point every connector at it (URLs and credentials via env).
+
+    The devices that upload to a ZKBioTime server get that server's database as a SQLite file under the home.
+    """
+    zkbiotime_url = f"sqlite:///{load_settings().home / 'zkbiotime' / 'biotime.sqlite'}"
+    write_zkbiotime_database(zkbiotime_url, tables, zkbiotime_devices(tables["employees"]))
+    with (
+        SandboxServer(tables) as server,
+        _environment({**connector_environment(server), "HRHUB_ZKBIOTIME_URL": zkbiotime_url}),
+    ):
         server.shopify.set_throttle(*SHOPIFY_PLUS_BUCKET)
         yield server
 

@@ -21,6 +21,7 @@ class Settings:
     first_week: str
     plan_path: Path
     exports_config_path: Path
+    attendance_config_path: Path
 
     @property
     def duckdb_path(self) -> Path:
@@ -78,4 +79,7 @@ def load_settings() -> Settings:
         first_week=os.environ.get("HRHUB_FIRST_WEEK", "2025-01-06"),
         plan_path=Path(os.environ.get("HRHUB_PLAN_PATH", PROJECT_ROOT / "plans" / "default.yaml")),
         exports_config_path=Path(os.environ.get("HRHUB_EXPORTS_CONFIG", PROJECT_ROOT / "config" / "exports.yaml")),
+        attendance_config_path=Path(
+            os.environ.get("HRHUB_ATTENDANCE_CONFIG", PROJECT_ROOT / "config" / "attendance.yaml")
+        ),
     )

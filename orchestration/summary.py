@@ -25,6 +25,33 @@ def _section(console: Console, title: str, columns: list[str], rows: list[tuple]
     console.print(_table(columns, rows) if rows else "  (none)")
 
 
+def _attendance_findings(con: duckdb.DuckDBPyConnection, first: date, last: date) -> list[tuple]:
+    """Roster rule breaches, devices whose clock needs fixing, evening arrivals and next week's extra shifts."""
+    window = [first, last]
+    roster = con.execute(
+        "select 'roster check: ' || check_name, count(*) from marts.rpt_roster_checks"
+        " where week_start between ? and ? group by 1 order by 1",
+        window,
+    ).fetchall()
+    devices = con.execute(
+        "select 'device clock to fix: ' || device_sn || ' (~' || coalesce(cast(round(max(estimated_offset_seconds)"
+        " / 60.0) as varchar), '?') || ' min)', count(*) || ' weeks' from marts.rpt_device_clock_drift"
+        " where needs_correction and week_start between ? and ? group by device_sn order by 1",
+        window,
+    ).fetchall()
+    evening = con.execute(
+        "select 'evening 20:00 arrival rate, week ' || cast(max(week_start) as varchar),"
+        " cast(round(100.0 * sum(arrived_staff) / nullif(sum(rostered_staff - on_leave_staff), 0), 1) as varchar)"
+        " || ' %' from marts.fct_evening_coverage_daily where week_start = ?",
+        [last],
+    ).fetchall()
+    extra = con.execute(
+        "select 'extra shifts recommended for next week', coalesce(sum(extra_shifts), 0)"
+        " from marts.rpt_extra_shifts_recommended_next_week"
+    ).fetchall()
+    return [*roster, *devices, *[row for row in evening if row[0]], *extra]
+
+
 def print_summary(console: Console, settings: Settings, weeks: list[date]) -> None:
     first, last = weeks[0], weeks[-1]
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
@@ -56,8 +83,10 @@ def print_summary(console: Console, settings: Settings, weeks: list[date]) -> No
                where s.week_start between ? and ? group by 1 order by 2 desc, 1 limit 5""",
             [first, last],
         ).fetchall()
+        findings = _attendance_findings(con, first, last)
     _section(console, "Headcount (active)", ["department", "people"], headcount)
     _section(console, f"Attendance {first} .. {last}", ["status", "shifts", "%"], attendance)
+    _section(console, "Attendance findings (reported before HR acts on them)", ["finding", "count"], findings)
     _section(console, f"Goal attainment bands, week {last}", ["band", "people", "%"], bands)
     _section(console, f"Top incentive payouts ({currency}, {len(weeks)} weeks)", ["employee", "amount"], payouts)
     _section(console, f"Points leaders ({len(weeks)} weeks)", ["employee", "points"], points)

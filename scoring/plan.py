@@ -53,6 +53,7 @@ NonNegativeDecimal = Annotated[PlanDecimal, Field(ge=0)]
 PositiveDecimal = Annotated[PlanDecimal, Field(gt=0)]
 Fraction = Annotated[PlanDecimal, Field(ge=0, le=1)]
 Count = Annotated[StrictInt, Field(ge=0)]
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]  # HH:MM, company-local
 PositiveCount = Annotated[StrictInt, Field(gt=0)]
 ComponentCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
 
@@ -87,6 +88,23 @@ class AttendanceRules(_Section):
     break_applies_over_hours: Count
     weekly_hours_cap: PositiveCount
     max_session_hours: PositiveCount
+    every_valid_pair_shift_codes: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    """Shift types paid as the sum of every check-in/check-out pair (split shifts); the rest: first-in/last-out."""
+    min_rest_hours: PositiveCount = 11
+    evening_window_start: ClockTime = "20:00"
+    evening_window_end: ClockTime = "22:00"
+    forecast_history_weeks: PositiveCount = 4
+    inquiries_per_agent_hour: PositiveCount = 12
+    staffing_forecast_role: Annotated[str, Field(min_length=1)] = "customer_service"
+
+    @model_validator(mode="after")
+    def _evening_window_forward(self) -> AttendanceRules:
+        if self.evening_window_end <= self.evening_window_start:
+            raise ValueError(
+                f"evening_window_end {self.evening_window_end} must be after evening_window_start "
+                f"{self.evening_window_start}"
+            )
+        return self
 
 
 class BandThresholds(_Section):
@@ -284,9 +302,13 @@ class Plan(_Section):
     def content_hash(self) -> str:
         return self._content_hash
 
-    def dbt_vars(self) -> dict[str, int | str]:
+    def dbt_vars(self) -> dict[str, object]:
         """The attendance parameters as flat dbt vars, plus the plan identity for lineage columns."""
-        return {**self.attendance.model_dump(), "plan_version": self.version, "plan_hash": self.content_hash}
+        attendance = self.attendance.model_dump()
+        attendance["every_valid_pair_shift_codes"] = [
+            code.upper() for code in self.attendance.every_valid_pair_shift_codes
+        ]
+        return {**attendance, "plan_version": self.version, "plan_hash": self.content_hash}
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -11,6 +11,7 @@ weekly_partitions = dg.WeeklyPartitionsDefinition(
     day_offset=1,  # Monday
     timezone=_settings.timezone,
     fmt="%Y-%m-%d",
+    end_offset=1,  # the week in progress is a partition too: files dropped in the inbox are loaded as they arrive
 )
 
 # Backfills: ingestion and scoring read and write one week per run (week by week, oldest first); dbt takes the

@@ -12,11 +12,14 @@ import dagster as dg
 import yaml
 from dagster_dbt import DbtCliResource
 
+from connectors.dingtalk import DingTalkClient, DingTalkConfig
+from connectors.feishu import FeishuAttendanceClient, FeishuAttendanceConfig
 from connectors.ga4.client import Ga4Client, Ga4Config
 from connectors.http import Secret
 from connectors.jira.client import JiraClient, JiraConfig
 from connectors.shopify.client import ShopifyClient, ShopifyConfig
 from connectors.wecom.client import WeComClient, WeComConfig
+from connectors.zkbiotime import ZkBioTimeClient, ZkBioTimeConfig
 from exports.channels.config import parse_channel_config
 from exports.delivery import build_senders
 from exports.delivery.senders import Senders
@@ -62,6 +65,45 @@ class WeComResource(dg.ConfigurableResource):
         return WeComClient(WeComConfig(base_url=self.base_url, corpid=self.corpid, corpsecret=Secret(self.corpsecret)))
 
 
+class DingTalkResource(dg.ConfigurableResource):
+    """DingTalk attendance (``/attendance/listRecord``) through an internal app with attendance read permission."""
+
+    base_url: str
+    appkey: str
+    appsecret: str
+
+    def client(self) -> DingTalkClient:
+        return DingTalkClient(
+            DingTalkConfig(base_url=self.base_url, appkey=self.appkey, appsecret=Secret(self.appsecret))
+        )
+
+
+class FeishuResource(dg.ConfigurableResource):
+    """Feishu/Lark attendance (punch flows, 排班, approved leave) through a custom app with attendance read scopes."""
+
+    base_url: str
+    app_id: str
+    app_secret: str
+
+    def client(self) -> FeishuAttendanceClient:
+        return FeishuAttendanceClient(
+            FeishuAttendanceConfig(base_url=self.base_url, app_id=self.app_id, app_secret=Secret(self.app_secret))
+        )
+
+
+class ZkBioTimeResource(dg.ConfigurableResource):
+    """A ZKBioTime attendance server's database (``iclock_transaction``), read-only through SQLAlchemy.
+
+    ``url`` is a SQLAlchemy URL with the reader's password (e.g. ``postgresql+psycopg://reader:...@host/biotime``).
+    """
+
+    url: str
+    server_timezone: str = "Asia/Shanghai"
+
+    def client(self) -> ZkBioTimeClient:
+        return ZkBioTimeClient(ZkBioTimeConfig(url=Secret(self.url), server_timezone=self.server_timezone))
+
+
 class ShopifyResource(dg.ConfigurableResource):
     """Shopify Admin GraphQL (orders), with an access token of a custom app that may read orders."""
 
@@ -104,6 +146,20 @@ def source_resources() -> dict[str, dg.ConfigurableResource]:
             base_url=env("HRHUB_WECOM_BASE_URL", "https://qyapi.weixin.qq.com"),
             corpid=dg.EnvVar("HRHUB_WECOM_CORPID"),
             corpsecret=dg.EnvVar("HRHUB_WECOM_CORPSECRET"),
+        ),
+        "dingtalk": DingTalkResource(
+            base_url=env("HRHUB_DINGTALK_BASE_URL", "https://oapi.dingtalk.com"),
+            appkey=dg.EnvVar("HRHUB_DINGTALK_APPKEY"),
+            appsecret=dg.EnvVar("HRHUB_DINGTALK_APPSECRET"),
+        ),
+        "feishu": FeishuResource(
+            base_url=env("HRHUB_FEISHU_BASE_URL", "https://open.feishu.cn"),
+            app_id=dg.EnvVar("HRHUB_FEISHU_APP_ID"),
+            app_secret=dg.EnvVar("HRHUB_FEISHU_APP_SECRET"),
+        ),
+        "zkbiotime": ZkBioTimeResource(
+            url=dg.EnvVar("HRHUB_ZKBIOTIME_URL"),
+            server_timezone=env("HRHUB_ZKBIOTIME_TIMEZONE", _settings.timezone),
         ),
         "shopify": ShopifyResource(
             base_url=env("HRHUB_SHOPIFY_BASE_URL", "https://example.myshopify.com"),

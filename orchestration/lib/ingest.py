@@ -5,13 +5,14 @@ blocking check that fails when too large a share of a table had to be quarantine
 """
 
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from connectors.punch_times import PUNCH_TIME_COLUMNS, PunchWindow, quarantine_implausible_punches, weeks_touched
 from connectors.quality import Validated, validate_rows
 from connectors.warehouse import connect, replace_quarantine, replace_week
 from orchestration.lib.asset_keys import raw_key
@@ -20,6 +21,8 @@ from scoring.weeks import parse_week
 # Above this share of quarantined rows a table is not trusted for scoring: the check blocks downstream assets.
 MAX_QUARANTINE_SHARE = 0.02
 QUARANTINE_CHECK = "quarantine_share_within_limit"
+WEEKS_TOUCHED = "weeks_touched"
+"""Materialization metadata of punch tables: the ISO weeks their rows fall in (read by the late-punch sensor)."""
 
 
 def raw_specs(tables: list[str], description: str, kinds: set[str]) -> list[dg.AssetSpec]:
@@ -54,11 +57,19 @@ def load_week(
     week: date,
     validated: Mapping[str, Validated],
     extra_quarantine: Mapping[str, pd.DataFrame] | None = None,
+    punch_window: PunchWindow | None = None,
+    extra_metadata: Mapping[str, object] | None = None,
 ) -> Iterator[dg.MaterializeResult]:
     """Write each table's good rows and quarantine; yield one materialization (with its check) per raw table.
 
-    ``extra_quarantine`` carries rejections that belong to no raw table (e.g. a whole file set aside).
+    ``extra_quarantine`` carries rejections that belong to no raw table (e.g. a whole file set aside). With a
+    ``punch_window``, punch tables also lose implausible punches to quarantine (future, far before the week) and
+    report the weeks their rows fall in, so late punches get their own weeks recomputed.
     """
+    if punch_window is not None:
+        validated = {
+            table: quarantine_implausible_punches(result, table, punch_window) for table, result in validated.items()
+        }
     with connect(warehouse_path) as con:
         for table, result in validated.items():
             replace_week(con, table, week, result.rows, source)
@@ -70,14 +81,19 @@ def load_week(
         fetched = len(result.rows) + quarantined
         share = quarantined / fetched if fetched else 0.0
         reasons = result.quarantine["reason"].value_counts().head(5).to_dict() if quarantined else {}
+        metadata: dict[str, object] = {
+            "rows_fetched": fetched,
+            "rows_loaded": len(result.rows),
+            "rows_quarantined": quarantined,
+            "top_quarantine_reasons": dg.MetadataValue.json(reasons),
+            **(extra_metadata or {}),
+        }
+        if punch_window is not None and table in PUNCH_TIME_COLUMNS:
+            touched = weeks_touched(result.rows, table, punch_window.timezone)
+            metadata[WEEKS_TOUCHED] = dg.MetadataValue.json([monday.isoformat() for monday in touched])
         yield dg.MaterializeResult(
             asset_key=raw_key(table),
-            metadata={
-                "rows_fetched": fetched,
-                "rows_loaded": len(result.rows),
-                "rows_quarantined": quarantined,
-                "top_quarantine_reasons": dg.MetadataValue.json(reasons),
-            },
+            metadata=metadata,
             check_results=[
                 dg.AssetCheckResult(
                     check_name=QUARANTINE_CHECK,
@@ -88,6 +104,11 @@ def load_week(
                 )
             ],
         )
+
+
+def punch_window(week: date, timezone: str, max_age_days: int) -> PunchWindow:
+    """The plausible-time window for punches loaded into ``week``'s partition, as of now."""
+    return PunchWindow(week, timezone, max_age_days, datetime.now(UTC))
 
 
 def partition_week(context: dg.AssetExecutionContext) -> date:

@@ -233,3 +233,50 @@ def test_a_released_week_recomputed_under_a_new_plan_drafts_only_the_deltas(pipe
     )[0][0]
     paid_bonus = sum((line["amount"] for line in paid if line["component_code"] == "WEEKLY_GOAL_BONUS"), Decimal(0))
     assert sum((line["amount"] for line in deltas), Decimal(0)) == rescored - paid_bonus > 0
+
+
+def test_attendance_reaches_the_marts_from_every_source_the_sample_uses(pipeline):
+    import pandas as pd
+
+    settings = pipeline["settings"]
+    employees = pd.read_parquet(settings.sample_dir / "employees.parquet")
+    used = set(employees["attendance_source"])
+    assert used == {"zk", "wecom", "dingtalk", "feishu"}
+    sources_in_marts = dict(
+        _query(
+            settings,
+            "select unified.source, count(distinct daily.employee_id)"
+            " from intermediate.int_punches_unified as unified"
+            " join marts.fct_attendance_daily as daily"
+            "   on daily.employee_id = unified.employee_id and daily.work_date = cast(unified.punch_local as date)"
+            " group by unified.source",
+        )
+    )
+    # Beijing's devices upload to the ZKBioTime server, Shanghai's are read from USB attlogs.
+    assert set(sources_in_marts) == {"zk", "zkbiotime", "wecom", "dingtalk", "feishu"}
+    feishu_people = set(employees.loc[employees["attendance_source"] == "feishu", "employee_id"])
+    rostered_in_feishu = {
+        row[0] for row in _query(settings, "select distinct employee_id from marts.fct_attendance_daily")
+    }
+    assert feishu_people & rostered_in_feishu  # their roster came from Feishu 排班, not the HR file
+    unmapped = _query(settings, "select count(*) from intermediate.int_unmapped_source_ids where source_system in"
+                      " ('zk', 'zkbiotime', 'wecom', 'dingtalk', 'feishu')")  # fmt: skip
+    assert unmapped == [(0,)]
+
+
+def test_planted_roster_breach_is_reported_and_punch_loads_report_their_weeks(pipeline):
+    from sandbox.sample import read_meta
+
+    settings, week = pipeline["settings"], pipeline["week"]
+    planted = [v for v in read_meta(settings.sample_dir)["roster_rule_violations"] if v["week_start"] == str(week)]
+    findings = _query(
+        settings,
+        "select employee_id from marts.rpt_roster_checks where check_name = 'over_weekly_hours' and week_start = ?",
+        [week],
+    )
+    assert {v["employee_id"] for v in planted} <= {row[0] for row in findings}
+
+    instance = pipeline["instance"]
+    event = instance.get_latest_materialization_event(dg.AssetKey(["raw", "zk_punches"]))
+    touched = event.asset_materialization.metadata["weeks_touched"].value
+    assert str(week) in touched

@@ -54,7 +54,15 @@ def test_dbt_vars_are_flat_attendance_parameters(plan):
     assert dbt_vars["duplicate_window_seconds"] == 60
     assert dbt_vars["weekly_hours_cap"] == 40
     assert dbt_vars["plan_version"] == "2026.1"
-    assert all(isinstance(value, int | str) and not isinstance(value, bool) for value in dbt_vars.values())
+    assert dbt_vars["every_valid_pair_shift_codes"] == []
+    assert all(isinstance(value, int | str | list) and not isinstance(value, bool) for value in dbt_vars.values()), (
+        "dbt vars must be JSON scalars or lists (no Decimals, no booleans)"
+    )
+
+
+def test_every_valid_pair_shift_codes_reach_dbt_upper_case(plan_text):
+    edited = parse_plan(_edit(plan_text, "every_valid_pair_shift_codes: []", "every_valid_pair_shift_codes: [split]"))
+    assert edited.dbt_vars()["every_valid_pair_shift_codes"] == ["SPLIT"]
 
 
 def test_plan_is_frozen(plan):

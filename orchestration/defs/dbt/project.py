@@ -6,6 +6,10 @@ from dagster_dbt import DbtProject
 
 from orchestration.settings import PROJECT_ROOT
 
+# What a scheduled run builds: models, seeds, snapshots and data tests. dbt unit tests check the SQL logic, not the
+# week's data, so they run in the test suite (tests/dbt) rather than every week.
+SCHEDULED_BUILD = ["build", "--exclude-resource-type", "unit_test"]
+
 
 @cache
 def dbt_project() -> DbtProject:

@@ -1,19 +1,42 @@
-"""Sources pulled over HTTP, one week per run: WeCom check-ins, Shopify orders, GA4 metrics and Jira goals."""
+"""Sources pulled over HTTP, one week per run: WeCom, DingTalk and Feishu attendance, Shopify orders, GA4 metrics and
+Jira goals.
+
+Attendance apps are asked about the people the identity crosswalk maps to them, for the week plus the site's
+lookback (corrections and late uploads); their rows report the weeks they touch (see the late-punch sensor).
+"""
 
 from collections.abc import Iterator
 
 import dagster as dg
 
+from connectors.dingtalk.schemas import RAW_SCHEMAS as DINGTALK_SCHEMAS
+from connectors.feishu.schemas import RAW_SCHEMAS as FEISHU_SCHEMAS
 from connectors.ga4.schemas import RAW_SCHEMAS as GA4_SCHEMAS
 from connectors.jira.schemas import RAW_SCHEMAS as JIRA_SCHEMAS
 from connectors.shopify.schemas import RAW_SCHEMAS as SHOPIFY_SCHEMAS
 from connectors.warehouse import connect
 from connectors.wecom.schemas import RAW_SCHEMAS as WECOM_SCHEMAS
 from orchestration.defs.partitions import week_by_week, weekly_partitions
-from orchestration.defs.resources import Ga4Resource, JiraResource, ShopifyResource, WarehouseResource, WeComResource
+from orchestration.defs.resources import (
+    DingTalkResource,
+    FeishuResource,
+    Ga4Resource,
+    JiraResource,
+    ShopifyResource,
+    WarehouseResource,
+    WeComResource,
+)
 from orchestration.lib.asset_keys import raw_key
-from orchestration.lib.ingest import load_week, partition_week, quarantine_checks, raw_specs, validate_frames
-from orchestration.settings import load_settings
+from orchestration.lib.attendance_config import AttendanceConfig, load_attendance_config
+from orchestration.lib.ingest import (
+    load_week,
+    partition_week,
+    punch_window,
+    quarantine_checks,
+    raw_specs,
+    validate_frames,
+)
+from orchestration.settings import Settings, load_settings
 
 
 def _api_asset(name: str, tables: list[str], description: str, kinds: set[str], deps: list[dg.AssetKey] = ()):
@@ -27,14 +50,19 @@ def _api_asset(name: str, tables: list[str], description: str, kinds: set[str], 
     )
 
 
-def _wecom_userids(warehouse_path: str, week: object) -> list[str]:
-    """Whom to ask WeCom about: the identity crosswalk's WeCom ids delivered with the week's HR export."""
+def crosswalk_ids(warehouse_path: str, week: object, system: str) -> list[str]:
+    """Whom to ask an attendance app about: its ids in the identity crosswalk delivered with the week's HR export."""
     with connect(warehouse_path, read_only=True) as con:
         rows = con.execute(
-            "select distinct external_id from raw.hris_identities where system = 'wecom' and week_start = ? order by 1",
-            [week],
+            "select distinct external_id from raw.hris_identities where system = ? and week_start = ? order by 1",
+            [system, week],
         ).fetchall()
     return [row[0] for row in rows]
+
+
+def _attendance_site() -> tuple[Settings, AttendanceConfig]:
+    settings = load_settings()
+    return settings, load_attendance_config(settings.attendance_config_path)
 
 
 @_api_asset(
@@ -48,9 +76,48 @@ def wecom_checkins(
     context: dg.AssetExecutionContext, wecom: WeComResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
     week = partition_week(context)
-    userids = _wecom_userids(warehouse.path, week)
-    frames = wecom.client().fetch_week(week, load_settings().timezone, userids)
-    yield from load_week(warehouse.path, "wecom", week, validate_frames(frames, WECOM_SCHEMAS))
+    settings, site = _attendance_site()
+    userids = crosswalk_ids(warehouse.path, week, "wecom")
+    frames = wecom.client().fetch_week(week, settings.timezone, userids, lookback_days=site.lookback_days)
+    window = punch_window(week, settings.timezone, site.max_punch_age_days)
+    yield from load_week(warehouse.path, "wecom", week, validate_frames(frames, WECOM_SCHEMAS), punch_window=window)
+
+
+@_api_asset(
+    "dingtalk_punches",
+    ["dingtalk_punches"],
+    "DingTalk 打卡 punches (listRecord) of the people the identity crosswalk maps to DingTalk.",
+    {"dingtalk"},
+    deps=[raw_key("hris_identities")],
+)
+def dingtalk_punches(
+    context: dg.AssetExecutionContext, dingtalk: DingTalkResource, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    week = partition_week(context)
+    settings, site = _attendance_site()
+    userids = crosswalk_ids(warehouse.path, week, "dingtalk")
+    frames = dingtalk.client().fetch_week(week, settings.timezone, userids, lookback_days=site.lookback_days)
+    window = punch_window(week, settings.timezone, site.max_punch_age_days)
+    validated = validate_frames(frames, DINGTALK_SCHEMAS)
+    yield from load_week(warehouse.path, "dingtalk", week, validated, punch_window=window)
+
+
+@_api_asset(
+    "feishu_attendance",
+    ["feishu_punches", "feishu_shift_roster", "feishu_leave"],
+    "Feishu attendance of the people the identity crosswalk maps to Feishu: punch flows, 排班 and approved leave.",
+    {"feishu"},
+    deps=[raw_key("hris_identities")],
+)
+def feishu_attendance(
+    context: dg.AssetExecutionContext, feishu: FeishuResource, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    week = partition_week(context)
+    settings, site = _attendance_site()
+    user_ids = crosswalk_ids(warehouse.path, week, "feishu")
+    frames = feishu.client().fetch_week(week, settings.timezone, user_ids, lookback_days=site.lookback_days)
+    window = punch_window(week, settings.timezone, site.max_punch_age_days)
+    yield from load_week(warehouse.path, "feishu", week, validate_frames(frames, FEISHU_SCHEMAS), punch_window=window)
 
 
 @_api_asset(

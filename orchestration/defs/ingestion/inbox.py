@@ -9,7 +9,9 @@ from connectors.files import INBOX_FILES_TABLE, RAW_TABLES, SOURCE, quarantine_b
 from connectors.quality import Validated
 from orchestration.defs.partitions import week_by_week, weekly_partitions
 from orchestration.defs.resources import InboxResource, WarehouseResource
-from orchestration.lib.ingest import load_week, partition_week, quarantine_checks, raw_specs
+from orchestration.lib.attendance_config import load_attendance_config
+from orchestration.lib.ingest import load_week, partition_week, punch_window, quarantine_checks, raw_specs
+from orchestration.settings import load_settings
 
 TABLES = list(RAW_TABLES)
 
@@ -30,4 +32,9 @@ def inbox_file_exports(
     frames = read_inbox_week(Path(inbox.path), week)
     quarantine = quarantine_by_table(frames)
     validated = {table: Validated(frames[table], quarantine[table]) for table in TABLES}
-    yield from load_week(warehouse.path, SOURCE, week, validated, {INBOX_FILES_TABLE: quarantine[INBOX_FILES_TABLE]})
+    settings = load_settings()
+    site = load_attendance_config(settings.attendance_config_path)
+    window = punch_window(week, settings.timezone, site.max_punch_age_days)
+    yield from load_week(
+        warehouse.path, SOURCE, week, validated, {INBOX_FILES_TABLE: quarantine[INBOX_FILES_TABLE]}, window
+    )
