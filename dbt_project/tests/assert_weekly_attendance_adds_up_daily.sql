@@ -1,4 +1,5 @@
-{#- The weekly fact is exactly the sum of the daily fact (no day lost or counted twice). -#}
+{#- The weekly fact is exactly the sum of the daily fact (no day lost or counted twice; days rostered outside
+    employment are reported daily and belong to no week). -#}
 {{ config(meta={'dagster': {'ref': {'name': 'fct_attendance_weekly'}}}) }}
 
 with
@@ -12,6 +13,7 @@ daily as (
         sum(case when status = 'absent' then 1 else 0 end) as days_absent,
         sum(case when status = 'late' then 1 else 0 end) as days_late
     from {{ ref('fct_attendance_daily') }}
+    where status <> 'not_employed'
     group by employee_id, week_start
 
 )

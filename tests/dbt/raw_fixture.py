@@ -147,6 +147,7 @@ def _roster() -> list[dict[str, object]]:
         row("E004", "2026-03-04", "DAY"),
         row("E004", "2026-03-05", "DAY"),
         row("E004", "2026-03-06", "DAY"),
+        row("E005", "2026-03-02", "DAY"),  # rostered after leaving on 2026-02-27
     ]
 
 

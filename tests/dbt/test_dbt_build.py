@@ -211,6 +211,15 @@ def test_every_attendance_source_reaches_the_daily_mart(build: Build) -> None:
     assert ("ZK-BAD", 2, 1) in flagged
 
 
+def test_a_day_rostered_after_termination_is_reported_not_counted_absent(build: Build) -> None:
+    daily = query(
+        build,
+        "select status, worked_minutes, reasons from marts.fct_attendance_daily where employee_id = 'E005'",
+    )
+    assert daily == [("not_employed", 0, "ROSTERED_OUTSIDE_EMPLOYMENT")]
+    assert query(build, "select count(*) from marts.fct_attendance_weekly where employee_id = 'E005'") == [(0,)]
+
+
 def test_goal_items_are_decimals_with_attendance_reasons(build: Build) -> None:
     rows = query(
         build,

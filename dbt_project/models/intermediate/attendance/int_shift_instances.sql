@@ -5,7 +5,6 @@
   else the plan's `unpaid_break_minutes`). Rosters come from the HR export and, for people scheduled in
   Feishu, from Feishu's 排班 (mapped through the `feishu` identities). The latest load of a roster row wins.
 -#}
-{{ config(materialized='table') }}  {#- read by several models and tests: computed once per run -#}
 
 with
 

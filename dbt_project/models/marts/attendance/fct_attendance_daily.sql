@@ -1,11 +1,12 @@
 {#-
   Attendance per employee and work date (domain section 1) for every scheduled shift and every approved
-  leave day. Status precedence: on_leave, absent (no punch), missing_checkout (one punch, no valid pair, or a
+  leave day. Status precedence: not_employed (a rostered day before the hire date or after the termination date:
+  reported, never paid or counted as absence), on_leave, absent (no punch), missing_checkout (one punch, no valid pair, or a
   session longer than max_session_hours: flagged, never paid), late (first in after the grace; minutes from
   shift start), early_leave, present. Worked minutes: first-in/last-out shifts = last out - first in - the
   shift's unpaid break; every-valid-pair shifts = the sum of their pairs; never negative.
   `reasons` lists what a reader should know about the day (comma-separated codes, empty when none):
-  SINGLE_PUNCH, NO_VALID_PAIR, SESSION_OVER_MAX_HOURS, PUNCH_STATE_MISMATCH (a check-out keyed before the
+  ROSTERED_OUTSIDE_EMPLOYMENT, SINGLE_PUNCH, NO_VALID_PAIR, SESSION_OVER_MAX_HOURS, PUNCH_STATE_MISMATCH (a check-out keyed before the
   check-in, or the reverse), UNPAIRED_PUNCHES, CLOCK_CORRECTED (a device clock offset was applied).
 -#}
 {{ config(
@@ -33,6 +34,14 @@ leave_days as (
 sessions as (
 
     select * from {{ ref('int_attendance_sessions') }}
+
+),
+
+employment as (
+
+    select employee_id, hire_date, termination_date
+    from {{ ref('stg_hris__employees') }}
+    where partition_week_start = (select max(partition_week_start) from {{ ref('stg_hris__employees') }})
 
 ),
 
@@ -64,7 +73,10 @@ joined as (
         coalesce(sessions.unpaired_punch_count, 0) as unpaired_punch_count,
         coalesce(sessions.has_state_mismatch, false) as has_state_mismatch,
         coalesce(sessions.is_clock_corrected, false) as is_clock_corrected,
-        coalesce(sessions.source_refs, '') as source_refs
+        coalesce(sessions.source_refs, '') as source_refs,
+        employee_days.work_date < coalesce(employment.hire_date, employee_days.work_date)
+            or employee_days.work_date > coalesce(employment.termination_date, employee_days.work_date)
+            as is_outside_employment
     from employee_days
     left join shifts
         on employee_days.employee_id = shifts.employee_id
@@ -75,6 +87,8 @@ joined as (
     left join sessions
         on employee_days.employee_id = sessions.employee_id
         and employee_days.work_date = sessions.work_date
+    left join employment
+        on employee_days.employee_id = employment.employee_id
 
 ),
 
@@ -115,6 +129,7 @@ judged as (
     select
         *,
         case
+            when is_outside_employment then 'not_employed'
             when leave_hours is not null then 'on_leave'
             when punch_count = 0 then 'absent'
             when lacks_checkout then 'missing_checkout'
@@ -123,11 +138,12 @@ judged as (
             else 'present'
         end as status,
         case
-            when lacks_checkout then 0
+            when is_outside_employment or lacks_checkout then 0
             when pairing_mode = 'every_valid_pair' then paired_minutes
             else greatest(session_minutes - unpaid_break_minutes, 0)
         end as paid_minutes,
         concat_ws(',',
+            case when is_outside_employment then 'ROSTERED_OUTSIDE_EMPLOYMENT' end,
             case when punch_count = 1 then 'SINGLE_PUNCH' end,
             case when punch_count >= 2 and pairing_mode = 'every_valid_pair' and coalesce(paired_minutes, 0) = 0
                 then 'NO_VALID_PAIR' end,

@@ -15,6 +15,7 @@ daily as (
 
     select * from {{ ref('fct_attendance_daily') }}
     where {{ partition_window_filter('week_start') }}
+        and status <> 'not_employed'  -- rostered outside employment: reported on the day, not part of the week
 
 ),
 
