@@ -46,6 +46,9 @@ class FileOutbox:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # Keys of the file as this object last left it, with the file's (inode, size) then: while nobody else has
+        # appended, the next send need not re-read the whole file (a weekly run sends thousands, one by one).
+        self._known: tuple[tuple[int, int], set[str]] | None = None
 
     def send(self, messages: Iterable[Message]) -> SendReport:
         """Append the messages whose idempotency key is not in the outbox yet; report what was sent and skipped."""
@@ -53,7 +56,7 @@ class FileOutbox:
         sent: list[str] = []
         skipped: list[str] = []
         with locked_append_file(self.path, fcntl.LOCK_EX) as handle:
-            known = {message.idempotency_key for message in _parse(handle, repair=True)}
+            known = self._known_keys(handle)
             records = []
             for message in batch:
                 if message.idempotency_key in known:
@@ -66,7 +69,14 @@ class FileOutbox:
                 handle.write("".join(records).encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
+            self._known = (_identity(handle), known)
         return SendReport(sent=tuple(sent), skipped=tuple(skipped))
+
+    def _known_keys(self, handle: IO[bytes]) -> set[str]:
+        """The keys in the file: remembered if the file is as this object left it, else read (and repaired)."""
+        if self._known is not None and self._known[0] == _identity(handle):
+            return self._known[1]
+        return {message.idempotency_key for message in _parse(handle, repair=True)}
 
     def deliver(self, message: Message) -> DeliveryResult:
         """The ``Channel`` face of the outbox, for code written against real channels."""
@@ -79,6 +89,11 @@ class FileOutbox:
             return []
         with locked_append_file(self.path, fcntl.LOCK_SH) as handle:
             return list(_parse(handle, repair=False))
+
+
+def _identity(handle: IO[bytes]) -> tuple[int, int]:
+    stat = os.fstat(handle.fileno())
+    return stat.st_ino, stat.st_size
 
 
 def _parse(handle: IO[bytes], *, repair: bool) -> Iterator[Message]:

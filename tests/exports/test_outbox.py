@@ -37,6 +37,18 @@ def test_a_retried_run_sends_nothing_twice(tmp_path: Path):
     assert outbox.read() == messages  # Chinese text and markdown round-trip unchanged
 
 
+def test_a_message_appended_by_another_writer_is_seen_between_one_by_one_sends(tmp_path: Path):
+    first, second, third = _messages(3)
+    outbox = FileOutbox(tmp_path / "outbox.jsonl")
+    outbox.send([first])  # this object now remembers the file as it left it
+    FileOutbox(outbox.path).send([second])  # another process appends behind its back
+
+    report = outbox.send([second, third])
+
+    assert report.skipped == (second.idempotency_key,) and report.sent == (third.idempotency_key,)
+    assert outbox.read() == [first, second, third]
+
+
 def test_only_new_messages_are_appended_and_a_batch_repeat_counts_once(tmp_path: Path):
     outbox = FileOutbox(tmp_path / "outbox.jsonl")
     old, new = _messages(3), _messages(2, week="2026-03-09")
