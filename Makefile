@@ -17,7 +17,8 @@ install: $(UV)  ## create .venv from uv.lock (about 10 s with a warm cache)
 	$(UV) sync --frozen --quiet
 
 manifest: install  ## parse the dbt project so Dagster can load its assets
-	cd dbt_project && ../$(VENV_BIN)/dbt parse --quiet --profiles-dir . --target-path target
+	cd dbt_project && ../$(VENV_BIN)/dbt parse --quiet --profiles-dir . --target-path target \
+		--vars "$$(../$(VENV_BIN)/hrhub dbt-vars)"
 
 demo: manifest  ## sample company -> sandbox -> the whole asset graph for the latest 4 weeks -> summary
 	$(VENV_BIN)/hrhub demo

@@ -67,24 +67,17 @@ def _step_seconds(instance, run_id: str) -> dict[str, float]:  # noqa: ANN001 - 
 
 def _attendance_marts_seconds(week: date) -> float:
     """Rebuild (and test) the attendance marts of ``week`` alone, as a scheduled run does: a dbt process of its own,
-    start-up included, after an earlier week's run (so dbt has its parse state, and re-parses for the new vars
-    exactly as the next weekly run would)."""
+    start-up included, after an earlier week's run (so dbt has its parse state, as the next weekly run does)."""
     from orchestration.defs.dbt.project import SCHEDULED_BUILD, dbt_project
-    from orchestration.lib.attendance_config import load_attendance_config
-    from orchestration.lib.dbt_vars import partition_vars
+    from orchestration.lib.dbt_vars import settings_rule_vars, window_environment
     from orchestration.settings import load_settings
-    from scoring.plan import load_plan
 
     settings = load_settings()
-    rule_vars = {
-        **load_plan(settings.plan_path).dbt_vars(),
-        **load_attendance_config(settings.attendance_config_path).dbt_vars(),
-    }
+    dbt_vars = json.dumps(settings_rule_vars(settings))
     project = dbt_project()
 
     def build(monday: date) -> float:
         start = datetime.combine(monday, datetime.min.time())
-        dbt_vars = partition_vars(start, start + timedelta(days=7), settings.timezone, rule_vars)
         command = [
             shutil.which("dbt") or str(Path(sysconfig.get_path("scripts")) / "dbt"),
             *SCHEDULED_BUILD,
@@ -92,7 +85,7 @@ def _attendance_marts_seconds(week: date) -> float:
             "--select",
             ATTENDANCE_MARTS,
             "--vars",
-            json.dumps(dbt_vars),
+            dbt_vars,
             "--project-dir",
             str(project.project_dir),
             "--profiles-dir",
@@ -100,8 +93,9 @@ def _attendance_marts_seconds(week: date) -> float:
             "--target-path",
             str(Path(settings.home) / "bench_dbt_target"),
         ]
+        environment = {**os.environ, **window_environment(start, start + timedelta(days=7))}
         started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
+        subprocess.run(command, check=True, capture_output=True, env=environment)
         return time.perf_counter() - started
 
     build(week - timedelta(days=7))

@@ -51,6 +51,16 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return run_benchmark(employees=args.employees, weeks=args.weeks, seed=args.seed)
 
 
+def _cmd_dbt_vars(args: argparse.Namespace) -> int:
+    import json
+
+    from orchestration.lib.dbt_vars import settings_rule_vars
+    from orchestration.settings import load_settings
+
+    print(json.dumps(settings_rule_vars(load_settings())))
+    return 0
+
+
 def _cmd_payroll_status(args: argparse.Namespace) -> int:
     from exports.payroll_ledger import PayrollLedger
     from orchestration.settings import load_settings
@@ -113,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--weeks", type=int, default=1)
     bench.add_argument("--seed", type=int, default=42)
     bench.set_defaults(func=_cmd_bench)
+
+    dbt_vars = commands.add_parser(
+        "dbt-vars", help="the rule vars every dbt run gets, as JSON (make manifest parses with them)"
+    )
+    dbt_vars.set_defaults(func=_cmd_dbt_vars)
 
     payroll = commands.add_parser("payroll", help="payroll drafts: status, and HR's approval that releases them")
     payroll_commands = payroll.add_subparsers(dest="payroll_command", required=True)

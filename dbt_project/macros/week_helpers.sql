@@ -21,8 +21,8 @@
 
 {#- True for weeks inside the run's partition window [var week_start, var week_end). -#}
 {% macro in_partition_window(week_column) -%}
-    ({{ week_column }} >= cast('{{ var("week_start") }}' as date)
-     and {{ week_column }} < cast('{{ var("week_end") }}' as date))
+    ({{ week_column }} >= cast('{{ window_start() }}' as date)
+     and {{ week_column }} < cast('{{ window_end() }}' as date))
 {%- endmacro %}
 
 {#-
@@ -36,4 +36,18 @@
     {%- else -%}
         (1 = 1)
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+  The run's partition window [start, end): ISO dates of Mondays. Orchestration sets it per run in
+  HRHUB_DBT_WINDOW_START / HRHUB_DBT_WINDOW_END rather than in --vars: new vars make dbt re-parse the whole project
+  (about 5 s here), a changed environment variable only the files that read it. The vars `week_start` / `week_end`
+  are the fallback, for ad-hoc runs and tests.
+-#}
+{% macro window_start() -%}
+    {{ env_var('HRHUB_DBT_WINDOW_START', var('week_start')) }}
+{%- endmacro %}
+
+{% macro window_end() -%}
+    {{ env_var('HRHUB_DBT_WINDOW_END', var('week_end')) }}
 {%- endmacro %}

@@ -6,7 +6,6 @@ assertions are the worked examples of ``domain.md`` and the data-quality promise
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,11 +14,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.cli.main import dbtRunnerResult
 
 from tests.dbt import raw_fixture
+from tests.dbt.runner import PROJECT_DIR, failures
+from tests.dbt.runner import run_dbt as _run_dbt
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT_VARS = {
     "week_start": "2026-03-02",
     "week_end": "2026-03-09",
@@ -28,6 +28,12 @@ DBT_VARS = {
     "attendance_devices": raw_fixture.DEVICES,
     "clock_drift_min_punches": 2,
 }
+
+
+def run_dbt(args: list[str], database: Path, work_dir: Path, **kwargs: object) -> dbtRunnerResult:
+    return _run_dbt(args, database, work_dir, DBT_VARS, **kwargs)
+
+
 EXPECTED_UNIT_TESTS = 9
 
 
@@ -36,38 +42,6 @@ class Build:
     database: Path
     work_dir: Path
     result: dbtRunnerResult
-
-
-def run_dbt(args: list[str], database: Path, work_dir: Path, project_dir: Path = PROJECT_DIR) -> dbtRunnerResult:
-    """Invoke dbt in-process against ``database``, keeping every artefact under ``work_dir``."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HRHUB_DUCKDB_PATH", str(database))
-        patch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        return dbtRunner().invoke(
-            [
-                *args,
-                "--project-dir",
-                str(project_dir),
-                "--profiles-dir",
-                str(project_dir),
-                "--target-path",
-                str(work_dir / "target"),
-                "--log-path",
-                str(work_dir / "logs"),
-                "--vars",
-                json.dumps(DBT_VARS),
-            ]
-        )
-
-
-def failures(result: dbtRunnerResult) -> list[str]:
-    if result.result is None:
-        return [repr(result.exception)]
-    return [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in result.result.results
-        if r.status not in ("success", "pass")
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -336,6 +310,30 @@ def test_incremental_run_replaces_only_the_window(build: Build, tmp_path: Path) 
         ("2026-03-02", "PRJ1", Decimal("12000.00"), Decimal("4499.50")),  # rebuilt once, not duplicated
         ("2026-03-02", "PRJ2", Decimal("1000.00"), Decimal("-500.00")),
     ]
+
+
+def test_the_window_in_the_environment_wins_over_the_vars(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Orchestration passes the window through HRHUB_DBT_WINDOW_START/END: a run for the next week leaves the
+    fixture week alone even though the vars still name it."""
+    with duckdb.connect(str(build.database)) as con:
+        con.execute("checkpoint")
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copy(build.database, database)
+    raw_fixture.replace_project_pnl(database, revenue="12000.00")
+    monkeypatch.setenv("HRHUB_DBT_WINDOW_START", "2026-03-09")
+    monkeypatch.setenv("HRHUB_DBT_WINDOW_END", "2026-03-16")
+
+    result = run_dbt(["run", "--select", "fct_project_profit_weekly"], database, tmp_path)
+
+    assert result.success, failures(result)
+    with duckdb.connect(str(database)) as con:
+        revenue = con.execute(
+            "select revenue from marts.fct_project_profit_weekly where project_id = 'PRJ1' and week_start = ?",
+            [raw_fixture.FIXTURE_WEEK],
+        ).fetchall()
+    assert revenue != [(Decimal("12000.00"),)] and len(revenue) == 1
 
 
 def test_parse_works_from_a_clean_copy_without_packages(tmp_path: Path) -> None:

@@ -21,7 +21,6 @@ window is the week of 2026-03-30, so "next week" is 2026-04-06 .. 04-12:
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,12 +31,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.cli.main import dbtRunnerResult
 
 from connectors.warehouse import connect, replace_week
 from tests.dbt import raw_fixture
+from tests.dbt.runner import failures
+from tests.dbt.runner import run_dbt as _run_dbt
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 WINDOW = date(2026, 3, 30)
 NEXT_WEEK = date(2026, 4, 6)
 HISTORY = [date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 23), date(2026, 3, 30)]
@@ -54,6 +54,12 @@ DBT_VARS = {
     "inquiries_per_agent_hour": 12,
     "staffing_forecast_role": "customer_service",
 }
+
+
+def run_dbt(args: list[str], database: Path, work_dir: Path, **kwargs: object) -> dbtRunnerResult:
+    return _run_dbt(args, database, work_dir, DBT_VARS, **kwargs)
+
+
 PLANNING_MODELS = [
     "rpt_roster_checks",
     "fct_evening_coverage_daily",
@@ -257,37 +263,6 @@ def write_scenario(database: Path) -> None:
 class Build:
     database: Path
     result: dbtRunnerResult
-
-
-def run_dbt(args: list[str], database: Path, work_dir: Path) -> dbtRunnerResult:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HRHUB_DUCKDB_PATH", str(database))
-        patch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        return dbtRunner().invoke(
-            [
-                *args,
-                "--project-dir",
-                str(PROJECT_DIR),
-                "--profiles-dir",
-                str(PROJECT_DIR),
-                "--target-path",
-                str(work_dir / "target"),
-                "--log-path",
-                str(work_dir / "logs"),
-                "--vars",
-                json.dumps(DBT_VARS),
-            ]
-        )
-
-
-def failures(result: dbtRunnerResult) -> list[str]:
-    if result.result is None:
-        return [repr(result.exception)]
-    return [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in result.result.results
-        if r.status not in ("success", "pass")
-    ]
 
 
 @pytest.fixture(scope="module")

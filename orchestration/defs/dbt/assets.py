@@ -1,5 +1,5 @@
-"""dbt models as weekly-partitioned assets: the partition window, the plan's attendance rules and the attendance
-site configuration (devices, source precedence) go in as vars."""
+"""dbt models as weekly-partitioned assets: the plan's attendance rules and the attendance site configuration
+(devices, source precedence) go in as vars, the partition window through the environment (see lib/dbt_vars.py)."""
 
 import json
 from collections.abc import Iterator
@@ -12,7 +12,7 @@ from orchestration.defs.partitions import weekly_partitions, whole_window
 from orchestration.defs.resources import PlanResource
 from orchestration.lib.attendance_config import load_attendance_config
 from orchestration.lib.dbt_translator import HrhubDbtTranslator
-from orchestration.lib.dbt_vars import partition_vars
+from orchestration.lib.dbt_vars import partition_window, rule_vars
 from orchestration.settings import load_settings
 
 from .project import SCHEDULED_BUILD, dbt_project
@@ -30,6 +30,7 @@ translator = HrhubDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_ass
 def hrhub_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, plan: PlanResource) -> Iterator[Any]:
     window = context.partition_time_window
     settings = load_settings()
-    rule_vars = {**plan.load().dbt_vars(), **load_attendance_config(settings.attendance_config_path).dbt_vars()}
-    dbt_vars = partition_vars(window.start, window.end, settings.timezone, rule_vars)
-    yield from dbt.cli([*SCHEDULED_BUILD, "--vars", json.dumps(dbt_vars)], context=context).stream()
+    site_vars = load_attendance_config(settings.attendance_config_path).dbt_vars()
+    dbt_vars = rule_vars(settings.timezone, plan.load().dbt_vars(), site_vars)
+    with partition_window(window.start, window.end):
+        yield from dbt.cli([*SCHEDULED_BUILD, "--vars", json.dumps(dbt_vars)], context=context).stream()

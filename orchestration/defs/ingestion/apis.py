@@ -5,9 +5,13 @@ Attendance apps are asked about the people the identity crosswalk maps to them, 
 lookback (corrections and late uploads); their rows report the weeks they touch (see the late-punch sensor).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import Protocol
 
 import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
 
 from connectors.dingtalk.schemas import RAW_SCHEMAS as DINGTALK_SCHEMAS
 from connectors.feishu.schemas import RAW_SCHEMAS as FEISHU_SCHEMAS
@@ -27,7 +31,7 @@ from orchestration.defs.resources import (
     WeComResource,
 )
 from orchestration.lib.asset_keys import raw_key
-from orchestration.lib.attendance_config import AttendanceConfig, load_attendance_config
+from orchestration.lib.attendance_config import load_attendance_config
 from orchestration.lib.ingest import (
     load_week,
     partition_week,
@@ -36,7 +40,13 @@ from orchestration.lib.ingest import (
     raw_specs,
     validate_frames,
 )
-from orchestration.settings import Settings, load_settings
+from orchestration.settings import load_settings
+
+
+class AttendanceAppClient(Protocol):
+    def fetch_week(
+        self, week_start: date, tz: str, user_ids: Sequence[str], lookback_days: int = 0
+    ) -> dict[str, pd.DataFrame]: ...
 
 
 def _api_asset(name: str, tables: list[str], description: str, kinds: set[str], deps: list[dg.AssetKey] = ()):
@@ -60,9 +70,21 @@ def crosswalk_ids(warehouse_path: str, week: object, system: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _attendance_site() -> tuple[Settings, AttendanceConfig]:
+def _attendance_app_week(
+    context: dg.AssetExecutionContext,
+    client: AttendanceAppClient,
+    warehouse: WarehouseResource,
+    source: str,
+    schemas: Mapping[str, type[pa.DataFrameModel]],
+) -> Iterator[dg.MaterializeResult]:
+    """The week (plus the site's lookback) of the people the crosswalk maps to ``source``, loaded with its checks."""
+    week = partition_week(context)
     settings = load_settings()
-    return settings, load_attendance_config(settings.attendance_config_path)
+    site = load_attendance_config(settings.attendance_config_path)
+    people = crosswalk_ids(warehouse.path, week, source)
+    frames = client.fetch_week(week, settings.timezone, people, lookback_days=site.lookback_days)
+    window = punch_window(week, settings.timezone, site.max_punch_age_days)
+    yield from load_week(warehouse.path, source, week, validate_frames(frames, schemas), punch_window=window)
 
 
 @_api_asset(
@@ -75,12 +97,7 @@ def _attendance_site() -> tuple[Settings, AttendanceConfig]:
 def wecom_checkins(
     context: dg.AssetExecutionContext, wecom: WeComResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    week = partition_week(context)
-    settings, site = _attendance_site()
-    userids = crosswalk_ids(warehouse.path, week, "wecom")
-    frames = wecom.client().fetch_week(week, settings.timezone, userids, lookback_days=site.lookback_days)
-    window = punch_window(week, settings.timezone, site.max_punch_age_days)
-    yield from load_week(warehouse.path, "wecom", week, validate_frames(frames, WECOM_SCHEMAS), punch_window=window)
+    yield from _attendance_app_week(context, wecom.client(), warehouse, "wecom", WECOM_SCHEMAS)
 
 
 @_api_asset(
@@ -93,13 +110,7 @@ def wecom_checkins(
 def dingtalk_punches(
     context: dg.AssetExecutionContext, dingtalk: DingTalkResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    week = partition_week(context)
-    settings, site = _attendance_site()
-    userids = crosswalk_ids(warehouse.path, week, "dingtalk")
-    frames = dingtalk.client().fetch_week(week, settings.timezone, userids, lookback_days=site.lookback_days)
-    window = punch_window(week, settings.timezone, site.max_punch_age_days)
-    validated = validate_frames(frames, DINGTALK_SCHEMAS)
-    yield from load_week(warehouse.path, "dingtalk", week, validated, punch_window=window)
+    yield from _attendance_app_week(context, dingtalk.client(), warehouse, "dingtalk", DINGTALK_SCHEMAS)
 
 
 @_api_asset(
@@ -112,12 +123,7 @@ def dingtalk_punches(
 def feishu_attendance(
     context: dg.AssetExecutionContext, feishu: FeishuResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    week = partition_week(context)
-    settings, site = _attendance_site()
-    user_ids = crosswalk_ids(warehouse.path, week, "feishu")
-    frames = feishu.client().fetch_week(week, settings.timezone, user_ids, lookback_days=site.lookback_days)
-    window = punch_window(week, settings.timezone, site.max_punch_age_days)
-    yield from load_week(warehouse.path, "feishu", week, validate_frames(frames, FEISHU_SCHEMAS), punch_window=window)
+    yield from _attendance_app_week(context, feishu.client(), warehouse, "feishu", FEISHU_SCHEMAS)
 
 
 @_api_asset(

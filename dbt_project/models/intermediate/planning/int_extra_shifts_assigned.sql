@@ -10,7 +10,7 @@
      short hour some shift can cover is covered. An hour no shift covers keeps a null shift_code.
   One row per short hour.
 -#}
-{%- set next_week = "cast('" ~ var('week_end') ~ "' as date)" -%}
+{%- set next_week = "cast('" ~ window_end() ~ "' as date)" -%}
 {%- set next_week_timestamp = "cast(" ~ next_week ~ " as timestamp)" -%}
 {%- set history_weeks = var('forecast_history_weeks') | int -%}
 

@@ -16,7 +16,7 @@
     before and runs into Monday counts either way.
   Without any inquiry history there is no forecast: the model is empty.
 -#}
-{%- set next_week = "cast('" ~ var('week_end') ~ "' as date)" -%}
+{%- set next_week = "cast('" ~ window_end() ~ "' as date)" -%}
 {%- set next_week_timestamp = "cast(" ~ next_week ~ " as timestamp)" -%}
 {%- set history_weeks = var('forecast_history_weeks') | int -%}
 
