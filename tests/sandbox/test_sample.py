@@ -292,7 +292,8 @@ def test_attendance_behaviours_occur_at_realistic_rates(bigger):
     assert late_minutes.max() <= 40 + 10  # 6-40 min late, plus the fast device clock
     assert 0.003 < (present["outs"] == 0).mean() < 0.03  # missing check-out
     overtime = (present["last_out"] - present["end"]).dt.total_seconds() / 3600
-    assert 0.05 < (overtime >= 1).mean() < 0.12 and overtime.max() <= 3 + 10 / 60  # 1-3 h over, plus the skew
+    # overtime is 21-60 min (inside the plan's punch window after the shift); about 3/4 of it runs past 30 min
+    assert 0.04 < (overtime > 0.5).mean() < 0.09 and overtime.max() <= 1 + 10 / 60  # plus the fast device
 
 
 def test_duplicate_punches_arrive_seconds_after_the_first(bigger):
