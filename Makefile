@@ -24,7 +24,7 @@ demo: manifest  ## sample company -> sandbox -> the whole asset graph for the la
 	$(VENV_BIN)/hrhub demo
 
 test: manifest  ## the whole suite
-	$(VENV_BIN)/pytest -n 2 --dist loadgroup --durations=10
+	$(VENV_BIN)/pytest -n 2 --dist loadfile --durations=10
 
 dev: manifest  ## the Dagster UI on the demo's instance (var/dagster_home), with the sandbox serving the sources
 	$(VENV_BIN)/hrhub dev

@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.slow]  # `make test` runs with --dist loadfile: the module fixture is built once
 
 EMPLOYEES = 80
 
