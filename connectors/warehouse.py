@@ -103,3 +103,27 @@ def replace_quarantine(
     return replace_week(
         con, QUARANTINE_TABLE, week_start, frame, source, extra_key={"_source": source, "table_name": table}
     )
+
+
+def rows_not_loaded_since(
+    con: duckdb.DuckDBPyConnection, table: str, week_start: date, df: pd.DataFrame, earliest: date
+) -> pd.DataFrame:
+    """The rows of ``df`` whose values (all but ``_source_ref``) no partition in ``[earliest, week_start)`` of
+    ``raw.<table>`` holds yet: what a lookback re-read brought that is actually new."""
+    columns = [c for c in df.columns if c != "_source_ref"]
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [RAW_SCHEMA, table]
+    ).fetchone()[0]
+    if df.empty or not exists or not columns:
+        return df
+    selected = ", ".join(f"cast({_quoted(c)} as varchar)" for c in columns)
+    earlier = con.execute(
+        f"select {selected} from {_quoted(RAW_SCHEMA)}.{_quoted(table)} where week_start >= ? and week_start < ?",
+        [earliest, week_start],
+    ).fetchall()
+    if not earlier:
+        return df
+    seen = {tuple("" if v is None else v for v in row) for row in earlier}
+    texts = df[columns].astype("string").fillna("")
+    novel = [tuple(row) not in seen for row in texts.itertuples(index=False, name=None)]
+    return df.loc[pd.Series(novel, index=df.index, dtype=bool)]

@@ -5,16 +5,23 @@ blocking check that fails when too large a share of a table had to be quarantine
 """
 
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from connectors.punch_times import PUNCH_TIME_COLUMNS, PunchWindow, quarantine_implausible_punches, weeks_touched
+from connectors.punch_times import (
+    PUNCH_TIME_COLUMNS,
+    PunchWindow,
+    punch_local_times,
+    quarantine_implausible_punches,
+    weeks_touched,
+)
 from connectors.quality import Validated, validate_rows
-from connectors.warehouse import connect, replace_quarantine, replace_week
+from connectors.warehouse import connect, replace_quarantine, replace_week, rows_not_loaded_since
 from orchestration.lib.asset_keys import raw_key
 from scoring.weeks import parse_week
 
@@ -22,7 +29,9 @@ from scoring.weeks import parse_week
 MAX_QUARANTINE_SHARE = 0.02
 QUARANTINE_CHECK = "quarantine_share_within_limit"
 WEEKS_TOUCHED = "weeks_touched"
-"""Materialization metadata of punch tables: the ISO weeks their rows fall in (read by the late-punch sensor)."""
+"""Materialization metadata of punch tables: the ISO weeks their rows fall in."""
+LATE_WEEKS = "late_weeks"
+"""... and the earlier weeks that received punches not loaded before (read by the late-punch sensor)."""
 
 
 def raw_specs(tables: list[str], description: str, kinds: set[str]) -> list[dg.AssetSpec]:
@@ -70,8 +79,11 @@ def load_week(
         validated = {
             table: quarantine_implausible_punches(result, table, punch_window) for table, result in validated.items()
         }
+    late: dict[str, list[date]] = {}
     with connect(warehouse_path) as con:
         for table, result in validated.items():
+            if punch_window is not None and table in PUNCH_TIME_COLUMNS:
+                late[table] = _late_weeks(con, table, week, result.rows, punch_window)
             replace_week(con, table, week, result.rows, source)
             replace_quarantine(con, week, source, table, result.quarantine)
         for table, quarantine in (extra_quarantine or {}).items():
@@ -91,6 +103,7 @@ def load_week(
         if punch_window is not None and table in PUNCH_TIME_COLUMNS:
             touched = weeks_touched(result.rows, table, punch_window.timezone)
             metadata[WEEKS_TOUCHED] = dg.MetadataValue.json([monday.isoformat() for monday in touched])
+            metadata[LATE_WEEKS] = dg.MetadataValue.json([monday.isoformat() for monday in late[table]])
         yield dg.MaterializeResult(
             asset_key=raw_key(table),
             metadata=metadata,
@@ -104,6 +117,25 @@ def load_week(
                 )
             ],
         )
+
+
+def _late_weeks(
+    con: duckdb.DuckDBPyConnection, table: str, week: date, rows: pd.DataFrame, window: PunchWindow
+) -> list[date]:
+    """Earlier weeks that this load brings punches for which no earlier partition loaded (a lookback re-read of
+    known punches is not late data)."""
+    earlier = rows.loc[
+        pd.Series(
+            [monday < week for monday in _punch_mondays(rows, table, window.timezone)], dtype=bool, index=rows.index
+        )
+    ]
+    novel = rows_not_loaded_since(con, table, week, earlier, week - timedelta(days=window.max_age_days + 7))
+    return weeks_touched(novel, table, window.timezone)
+
+
+def _punch_mondays(rows: pd.DataFrame, table: str, timezone: str) -> list[date]:
+    local = punch_local_times(rows, table, timezone)
+    return [(stamp - timedelta(days=stamp.weekday())).date() if not pd.isna(stamp) else date.max for stamp in local]
 
 
 def punch_window(week: date, timezone: str, max_age_days: int) -> PunchWindow:

@@ -16,7 +16,7 @@ from orchestration.defs.ingestion.sensors import (
     weeks_to_watch,
 )
 from orchestration.lib.asset_keys import raw_key
-from orchestration.lib.ingest import WEEKS_TOUCHED
+from orchestration.lib.ingest import LATE_WEEKS
 
 
 def _requests(sensor: dg.SensorDefinition, context: dg.SensorEvaluationContext) -> list[dg.RunRequest]:
@@ -65,7 +65,7 @@ def test_a_settled_file_drop_starts_one_run_of_its_week_and_a_change_starts_anot
 def _report(instance: dg.DagsterInstance, table: str, partition: str, weeks: list[str]) -> None:
     instance.report_runless_asset_event(
         dg.AssetMaterialization(
-            asset_key=raw_key(table), partition=partition, metadata={WEEKS_TOUCHED: dg.MetadataValue.json(weeks)}
+            asset_key=raw_key(table), partition=partition, metadata={LATE_WEEKS: dg.MetadataValue.json(weeks)}
         )
     )
 

@@ -3,9 +3,9 @@
 - ``inbox_sensor``: a file dropped in (or changed in) the inbox folder of the week in progress or the week just
   ended starts a run of that week's file ingestion and everything downstream, once the folder has been quiet for
   ``INBOX_SETTLE_SECONDS`` (so a file still being copied is not read half-written).
-- ``late_punch_sensor``: when a load's punches fall in an earlier week (a device uploading offline logs, a
-  correction, an app re-read over the lookback), that earlier week's attendance marts, scores and exports are
-  recomputed, so late punches change the week they belong to instead of being skipped.
+- ``late_punch_sensor``: when a load brings punches for an earlier week that no earlier load had (a device uploading
+  offline logs, a correction found by the apps' lookback re-read), that earlier week's attendance marts, scores and
+  exports are recomputed, so late punches change the week they belong to instead of being skipped.
 
 Run keys make both idempotent: the same folder state or the same late load never starts two runs.
 """
@@ -26,7 +26,7 @@ from connectors.punch_times import PUNCH_TIME_COLUMNS
 from orchestration.defs.ingestion.inbox import TABLES as INBOX_TABLES
 from orchestration.defs.partitions import weekly_partitions
 from orchestration.lib.asset_keys import raw_key
-from orchestration.lib.ingest import WEEKS_TOUCHED
+from orchestration.lib.ingest import LATE_WEEKS
 from orchestration.settings import load_settings
 from scoring.weeks import parse_week
 
@@ -81,8 +81,8 @@ def inbox_sensor(context: dg.SensorEvaluationContext) -> Iterator[dg.RunRequest 
 
 
 def _late_weeks(materialization: dg.AssetMaterialization) -> list[str]:
-    touched = materialization.metadata.get(WEEKS_TOUCHED)
-    weeks = list(touched.value) if touched is not None else []
+    late = materialization.metadata.get(LATE_WEEKS)
+    weeks = list(late.value) if late is not None else []
     return [week for week in weeks if week != materialization.partition]
 
 
