@@ -12,6 +12,11 @@ def definitions() -> dg.Definitions:
     return defs()
 
 
+def test_every_job_schedule_and_sensor_target_resolves(definitions):
+    """What `dagster definitions validate` checks: e.g. a sensor target that splits a multi-asset fails here."""
+    dg.Definitions.validate_loadable(definitions)
+
+
 def test_every_executable_asset_is_weekly_partitioned(definitions):
     graph = definitions.resolve_asset_graph()
     executable = [key for key in graph.get_all_asset_keys() if graph.get(key).is_executable]

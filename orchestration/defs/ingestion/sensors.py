@@ -33,10 +33,13 @@ from scoring.weeks import parse_week
 INBOX_SETTLE_SECONDS = 10
 PUNCH_TABLE_KEYS = [raw_key(table) for table in PUNCH_TIME_COLUMNS]
 
-inbox_and_downstream = dg.AssetSelection.assets(*(raw_key(table) for table in INBOX_TABLES)).downstream()
-recompute_after_late_punches = dg.AssetSelection.assets(*PUNCH_TABLE_KEYS).downstream() - dg.AssetSelection.groups(
-    "ingestion"
+# Whole multi-assets (scoring writes several tables in one step) are run together: they cannot be split.
+inbox_and_downstream = (
+    dg.AssetSelection.assets(*(raw_key(table) for table in INBOX_TABLES)).downstream().required_multi_asset_neighbors()
 )
+recompute_after_late_punches = (
+    dg.AssetSelection.assets(*PUNCH_TABLE_KEYS).downstream() - dg.AssetSelection.groups("ingestion")
+).required_multi_asset_neighbors() - dg.AssetSelection.groups("ingestion")
 
 
 def folder_fingerprint(folder: Path) -> tuple[str, float] | None:
