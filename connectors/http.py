@@ -209,6 +209,47 @@ class QueryTokenAuth:
         return self.provider.known_values()
 
 
+def query_token_clients(
+    *,
+    base_url: str,
+    source: str,
+    classify: Classifier,
+    token_path: str,
+    credentials: Callable[[], dict[str, str]],
+    refresh_margin: float,
+    timeout: tuple[float, float],
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.monotonic,
+    session: requests.Session | None = None,
+) -> tuple[HttpClient, CachedToken]:
+    """An HTTP client for vendors that issue a token from ``GET token_path?<credentials>`` answering
+    ``{"access_token", "expires_in"}`` and take it as ``?access_token=`` (WeCom, DingTalk), plus its token cache.
+
+    ``credentials`` is called for each token fetch, so a secret is revealed only for that request.
+    """
+    common: dict[str, Any] = {
+        "base_url": base_url,
+        "source": source,
+        "classify": classify,
+        "retry": retry or RetryPolicy(),
+        "timeout": timeout,
+        "sleep": sleep,
+        "session": session or requests.Session(),
+    }
+    token_http = HttpClient(**common)
+
+    def fetch() -> tuple[str, float]:
+        body = token_http.request_json("GET", token_path, params=credentials())
+        token, expires_in = body.get("access_token"), body.get("expires_in")
+        if not isinstance(token, str) or not token or not isinstance(expires_in, int):
+            raise SourceError(source, f"GET {token_path}", "bad token response", "no access_token/expires_in")
+        return token, float(expires_in)
+
+    tokens = CachedToken(fetch, clock, refresh_margin)
+    return HttpClient(auth=QueryTokenAuth(tokens), **common), tokens
+
+
 @dataclass
 class HeaderTokenAuth:
     """Token in a header: ``Authorization: Bearer <t>`` (GA4) or a vendor header (``X-Shopify-Access-Token``)."""

@@ -29,12 +29,9 @@ import pandas as pd
 import requests
 
 from connectors.http import (
-    CachedToken,
     Clock,
-    HttpClient,
     JsonBody,
     Outcome,
-    QueryTokenAuth,
     RetryPolicy,
     Secret,
     Sleep,
@@ -42,6 +39,7 @@ from connectors.http import (
     Verdict,
     batched,
     classify_http_status,
+    query_token_clients,
     records_frame,
     time_windows,
 )
@@ -153,28 +151,20 @@ class DingTalkClient:
         session: requests.Session | None = None,
     ) -> None:
         self.config = config
-        session = session or requests.Session()
-        common: dict[str, Any] = {
-            "base_url": config.base_url,
-            "source": SOURCE,
-            "classify": classify_dingtalk,
-            "retry": retry or RetryPolicy(),
-            "timeout": config.timeout,
-            "sleep": sleep,
-            "session": session,
-        }
-        self._token_http = HttpClient(**common)
-        self.tokens = CachedToken(self._fetch_token, clock, config.token_refresh_margin_seconds)
-        self._http = HttpClient(auth=QueryTokenAuth(self.tokens), **common)
+        self._http, self.tokens = query_token_clients(
+            base_url=config.base_url,
+            source=SOURCE,
+            classify=classify_dingtalk,
+            token_path=TOKEN_PATH,
+            credentials=lambda: {"appkey": config.appkey, "appsecret": config.appsecret.reveal()},
+            refresh_margin=config.token_refresh_margin_seconds,
+            timeout=config.timeout,
+            retry=retry,
+            sleep=sleep,
+            clock=clock,
+            session=session,
+        )
         self.limiter = PerSecondLimiter(config.max_calls_per_second, clock, sleep)
-
-    def _fetch_token(self) -> tuple[str, float]:
-        params = {"appkey": self.config.appkey, "appsecret": self.config.appsecret.reveal()}
-        body = self._token_http.request_json("GET", TOKEN_PATH, params=params)
-        token, expires_in = body.get("access_token"), body.get("expires_in")
-        if not isinstance(token, str) or not token or not isinstance(expires_in, int):
-            raise SourceError(SOURCE, f"GET {TOKEN_PATH}", "bad token response", "no access_token/expires_in")
-        return token, float(expires_in)
 
     def fetch_week(
         self, week_start: date, tz: str, userids: Sequence[str], lookback_days: int = 0
