@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 Tables = Mapping[str, pd.DataFrame]
@@ -126,3 +127,48 @@ def as_number(value: object) -> Decimal:
 def iso_z(instant: datetime) -> str:
     """``2026-03-02T03:12:09Z``: how Shopify writes instants."""
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+SCHEDULE_SLACK = pd.Timedelta(hours=4)  # how far from a shift a punch may be and still belong to it
+
+
+def unix_seconds(local: pd.Series, zones: pd.Series) -> pd.Series:
+    """Naive local wall times read in each row's time zone -> unix seconds."""
+    out = pd.Series(0, index=local.index, dtype="int64")
+    for zone, index in local.groupby(zones.astype(str)).groups.items():
+        wall = pd.DatetimeIndex(local.loc[index])
+        standard_time = np.zeros(len(wall), dtype=bool)  # a repeated DST hour reads as standard time
+        aware = wall.tz_localize(zone, ambiguous=standard_time, nonexistent="shift_forward")
+        out.loc[index] = (aware.tz_convert("UTC").as_unit("s").asi8).astype("int64")
+    return out
+
+
+def scheduled_time(punches: pd.DataFrame, tables: Tables) -> pd.Series:
+    """The rostered start (in-punch) or end (out-punch) of the shift each punch belongs to, as local time."""
+    roster = table(tables, "roster", ["employee_id", "work_date", "shift_code"])
+    shifts = table(tables, "shifts", ["shift_code", "start_time", "end_time"])
+    if roster.empty or shifts.empty:
+        return pd.Series(pd.NaT, index=punches.index, dtype="datetime64[s]")
+    planned = roster.merge(shifts, on="shift_code")
+    day = pd.to_datetime(planned["work_date"]).dt.normalize()
+    planned = planned.assign(
+        start=day + pd.to_timedelta(planned["start_time"].astype(str) + ":00"),
+        end=day + pd.to_timedelta(planned["end_time"].astype(str) + ":00"),
+        day=day,
+    )
+    planned.loc[planned["end"] <= planned["start"], "end"] += pd.Timedelta(days=1)  # overnight / ends at 00:00
+    probe = punches[["employee_id", "local", "is_in"]].reset_index(names="punch")
+    candidates = pd.concat(
+        [
+            probe.assign(day=probe["local"].dt.normalize() - pd.Timedelta(days=offset))
+            for offset in (0, 1)  # a night shift's out-punch falls on the next calendar day
+        ]
+    ).merge(planned[["employee_id", "day", "start", "end"]], on=["employee_id", "day"])
+    candidates = candidates[
+        (candidates["local"] >= candidates["start"] - SCHEDULE_SLACK)
+        & (candidates["local"] <= candidates["end"] + SCHEDULE_SLACK)
+    ]
+    candidates = candidates.assign(sch=candidates["start"].where(candidates["is_in"], candidates["end"]))
+    candidates = candidates.assign(distance=(candidates["local"] - candidates["sch"]).abs())
+    best = candidates.sort_values(["punch", "distance"]).drop_duplicates("punch").set_index("punch")["sch"]
+    return best.reindex(punches.index)

@@ -25,8 +25,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from sandbox.vendors.base import InvalidJsonError, SandboxRequest, SandboxResponse, Tables, table
-from sandbox.vendors.wecom import _scheduled_time, _unix_seconds
+from sandbox.vendors.base import (
+    InvalidJsonError,
+    SandboxRequest,
+    SandboxResponse,
+    Tables,
+    scheduled_time,
+    table,
+    unix_seconds,
+)
 
 ON_DUTY, OFF_DUTY = "OnDuty", "OffDuty"
 MAX_USERS = 50
@@ -230,10 +237,10 @@ def build_records(tables: Tables) -> pd.DataFrame:
     merged["local"] = pd.to_datetime(merged["punch_time_local"])
     merged = merged.sort_values(["local", "dingtalk_userid", "punch_state"], kind="stable").reset_index(drop=True)
     merged["is_in"] = merged["punch_state"].astype(int) == 0
-    scheduled = _scheduled_time(merged, tables)
+    scheduled = scheduled_time(merged, tables)
     has_schedule = scheduled.notna()
     base_ms = pd.Series(pd.NA, index=merged.index, dtype="Int64")
-    base_ms[has_schedule] = _unix_seconds(scheduled[has_schedule], merged.loc[has_schedule, "timezone"]) * 1000
+    base_ms[has_schedule] = unix_seconds(scheduled[has_schedule], merged.loc[has_schedule, "timezone"]) * 1000
     late_in = has_schedule & merged["is_in"] & (merged["local"] > scheduled)
     early_out = has_schedule & ~merged["is_in"] & (merged["local"] < scheduled)
     device = merged["device_sn"].fillna("").astype(str)
@@ -244,9 +251,9 @@ def build_records(tables: Tables) -> pd.DataFrame:
             "checkType": merged["is_in"].map({True: ON_DUTY, False: OFF_DUTY}),
             "timeResult": late_in.map({True: "Late", False: "Normal"}).where(~early_out, "Early"),
             "sourceType": device.map(lambda sn: "DING_ATM" if sn else "USER"),
-            "userCheckTime": _unix_seconds(merged["local"], merged["timezone"]) * 1000,
+            "userCheckTime": unix_seconds(merged["local"], merged["timezone"]) * 1000,
             "baseCheckTime": base_ms,
-            "workDate": _unix_seconds(merged["local"].dt.normalize(), merged["timezone"]) * 1000,
+            "workDate": unix_seconds(merged["local"].dt.normalize(), merged["timezone"]) * 1000,
             "deviceId": device,
             "userAddress": merged["city"].fillna("").astype(str),
         }

@@ -37,10 +37,17 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from sandbox.vendors.base import InvalidJsonError, SandboxRequest, SandboxResponse, Tables, as_date, table
+from sandbox.vendors.base import (
+    InvalidJsonError,
+    SandboxRequest,
+    SandboxResponse,
+    Tables,
+    as_date,
+    table,
+    unix_seconds,
+)
 
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
 FLOWS_PATH = "/open-apis/attendance/v1/user_flows/query"
@@ -339,7 +346,7 @@ def build_attendance(tables: Tables) -> _Attendance:
     punches = punches[(punches["source"] == "feishu") & punches["employee_id"].isin(user_of)]
     merged = punches.merge(people, on="employee_id")
     if not merged.empty:
-        at = _unix_seconds(pd.to_datetime(merged["punch_time_local"]), merged["timezone"])
+        at = unix_seconds(pd.to_datetime(merged["punch_time_local"]), merged["timezone"])
         for row, when in zip(merged.itertuples(index=False), at.tolist(), strict=True):
             user = str(row.feishu_user_id)
             out.flows[user].append(
@@ -451,13 +458,3 @@ def _minutes(clock: str) -> int:
 
 def _feishu_clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def _unix_seconds(local: pd.Series, zones: pd.Series) -> pd.Series:
-    """Naive local wall times read in each row's time zone -> unix seconds (a repeated DST hour reads as standard)."""
-    out = pd.Series(0, index=local.index, dtype="int64")
-    for zone, index in local.groupby(zones.astype(str)).groups.items():
-        wall = pd.DatetimeIndex(local.loc[index])
-        aware = wall.tz_localize(zone, ambiguous=np.zeros(len(wall), dtype=bool), nonexistent="shift_forward")
-        out.loc[index] = aware.tz_convert("UTC").as_unit("s").asi8
-    return out

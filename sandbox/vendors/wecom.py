@@ -17,17 +17,23 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
-from sandbox.vendors.base import InvalidJsonError, SandboxRequest, SandboxResponse, Tables, table
+from sandbox.vendors.base import (
+    InvalidJsonError,
+    SandboxRequest,
+    SandboxResponse,
+    Tables,
+    scheduled_time,
+    table,
+    unix_seconds,
+)
 
 CHECK_IN, CHECK_OUT = "上班打卡", "下班打卡"
 LATE_OR_EARLY = "时间异常"
 MAX_USERS = 100
 MAX_WINDOW_SECONDS = 30 * 86_400
 CALLS_PER_MINUTE = 600
-_SCHEDULE_SLACK = pd.Timedelta(hours=4)  # how far from a shift a punch may be and still belong to it
 
 # errcode -> errmsg (WeCom global error codes)
 ERRORS = {
@@ -182,11 +188,11 @@ def build_checkins(tables: Tables) -> pd.DataFrame:
     merged = merged.reset_index(drop=True)
     merged["local"] = pd.to_datetime(merged["punch_time_local"])
     merged["is_in"] = merged["punch_state"].astype(int) == 0
-    merged["checkin_time"] = _unix_seconds(merged["local"], merged["timezone"])
-    merged["sch_local"] = _scheduled_time(merged, tables)
+    merged["checkin_time"] = unix_seconds(merged["local"], merged["timezone"])
+    merged["sch_local"] = scheduled_time(merged, tables)
     has_schedule = merged["sch_local"].notna()
     merged["sch_checkin_time"] = 0
-    merged.loc[has_schedule, "sch_checkin_time"] = _unix_seconds(
+    merged.loc[has_schedule, "sch_checkin_time"] = unix_seconds(
         merged.loc[has_schedule, "sch_local"], merged.loc[has_schedule, "timezone"]
     )
     late_in = merged["is_in"] & (merged["local"] > merged["sch_local"])
@@ -202,45 +208,3 @@ def build_checkins(tables: Tables) -> pd.DataFrame:
             "location_title": merged["city"].fillna("").astype(str),
         }
     )
-
-
-def _unix_seconds(local: pd.Series, zones: pd.Series) -> pd.Series:
-    """Naive local wall times read in each row's time zone -> unix seconds."""
-    out = pd.Series(0, index=local.index, dtype="int64")
-    for zone, index in local.groupby(zones.astype(str)).groups.items():
-        wall = pd.DatetimeIndex(local.loc[index])
-        standard_time = np.zeros(len(wall), dtype=bool)  # a repeated DST hour reads as standard time
-        aware = wall.tz_localize(zone, ambiguous=standard_time, nonexistent="shift_forward")
-        out.loc[index] = (aware.tz_convert("UTC").as_unit("s").asi8).astype("int64")
-    return out
-
-
-def _scheduled_time(punches: pd.DataFrame, tables: Tables) -> pd.Series:
-    """The rostered start (in-punch) or end (out-punch) of the shift each punch belongs to, as local time."""
-    roster = table(tables, "roster", ["employee_id", "work_date", "shift_code"])
-    shifts = table(tables, "shifts", ["shift_code", "start_time", "end_time"])
-    if roster.empty or shifts.empty:
-        return pd.Series(pd.NaT, index=punches.index, dtype="datetime64[s]")
-    planned = roster.merge(shifts, on="shift_code")
-    day = pd.to_datetime(planned["work_date"]).dt.normalize()
-    planned = planned.assign(
-        start=day + pd.to_timedelta(planned["start_time"].astype(str) + ":00"),
-        end=day + pd.to_timedelta(planned["end_time"].astype(str) + ":00"),
-        day=day,
-    )
-    planned.loc[planned["end"] <= planned["start"], "end"] += pd.Timedelta(days=1)  # overnight / ends at 00:00
-    probe = punches[["employee_id", "local", "is_in"]].reset_index(names="punch")
-    candidates = pd.concat(
-        [
-            probe.assign(day=probe["local"].dt.normalize() - pd.Timedelta(days=offset))
-            for offset in (0, 1)  # a night shift's out-punch falls on the next calendar day
-        ]
-    ).merge(planned[["employee_id", "day", "start", "end"]], on=["employee_id", "day"])
-    candidates = candidates[
-        (candidates["local"] >= candidates["start"] - _SCHEDULE_SLACK)
-        & (candidates["local"] <= candidates["end"] + _SCHEDULE_SLACK)
-    ]
-    candidates = candidates.assign(sch=candidates["start"].where(candidates["is_in"], candidates["end"]))
-    candidates = candidates.assign(distance=(candidates["local"] - candidates["sch"]).abs())
-    best = candidates.sort_values(["punch", "distance"]).drop_duplicates("punch").set_index("punch")["sch"]
-    return best.reindex(punches.index)
