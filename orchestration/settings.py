@@ -12,6 +12,8 @@ from pathlib import Path
 from scoring.weeks import DEFAULT_TIMEZONE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SWITCHABLE_SOURCES = frozenset({"wecom", "dingtalk", "feishu", "zkbiotime", "shopify", "ga4", "jira"})
+"""Sources a company may not use (HRHUB_DISABLED_SOURCES); the inbox files are always read."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Settings:
     plan_path: Path
     exports_config_path: Path
     attendance_config_path: Path
+    disabled_sources: frozenset[str] = frozenset()
 
     @property
     def duckdb_path(self) -> Path:
@@ -82,4 +85,15 @@ def load_settings() -> Settings:
         attendance_config_path=Path(
             os.environ.get("HRHUB_ATTENDANCE_CONFIG", PROJECT_ROOT / "config" / "attendance.yaml")
         ),
+        disabled_sources=_disabled_sources(os.environ.get("HRHUB_DISABLED_SOURCES", "")),
     )
+
+
+def _disabled_sources(value: str) -> frozenset[str]:
+    names = frozenset(name.strip().lower() for name in value.split(",") if name.strip())
+    unknown = sorted(names - SWITCHABLE_SOURCES)
+    if unknown:
+        raise ValueError(
+            f"HRHUB_DISABLED_SOURCES names unknown sources {unknown}; known: {', '.join(sorted(SWITCHABLE_SOURCES))}"
+        )
+    return names

@@ -139,41 +139,49 @@ class JiraResource(dg.ConfigurableResource):
 
 
 def source_resources() -> dict[str, dg.ConfigurableResource]:
-    """Connector resources: endpoints from plain settings, credentials only through ``dg.EnvVar``."""
+    """Connector resources: endpoints from plain settings, credentials only through ``dg.EnvVar``.
+
+    A disabled source (HRHUB_DISABLED_SOURCES) needs no credentials: its asset writes an empty week instead.
+    """
     env = os.environ.get
+    disabled = _settings.disabled_sources
+
+    def credential(source: str, variable: str) -> Any:
+        return "" if source in disabled else dg.EnvVar(variable)
+
     return {
         "wecom": WeComResource(
             base_url=env("HRHUB_WECOM_BASE_URL", "https://qyapi.weixin.qq.com"),
-            corpid=dg.EnvVar("HRHUB_WECOM_CORPID"),
-            corpsecret=dg.EnvVar("HRHUB_WECOM_CORPSECRET"),
+            corpid=credential("wecom", "HRHUB_WECOM_CORPID"),
+            corpsecret=credential("wecom", "HRHUB_WECOM_CORPSECRET"),
         ),
         "dingtalk": DingTalkResource(
             base_url=env("HRHUB_DINGTALK_BASE_URL", "https://oapi.dingtalk.com"),
-            appkey=dg.EnvVar("HRHUB_DINGTALK_APPKEY"),
-            appsecret=dg.EnvVar("HRHUB_DINGTALK_APPSECRET"),
+            appkey=credential("dingtalk", "HRHUB_DINGTALK_APPKEY"),
+            appsecret=credential("dingtalk", "HRHUB_DINGTALK_APPSECRET"),
         ),
         "feishu": FeishuResource(
             base_url=env("HRHUB_FEISHU_BASE_URL", "https://open.feishu.cn"),
-            app_id=dg.EnvVar("HRHUB_FEISHU_APP_ID"),
-            app_secret=dg.EnvVar("HRHUB_FEISHU_APP_SECRET"),
+            app_id=credential("feishu", "HRHUB_FEISHU_APP_ID"),
+            app_secret=credential("feishu", "HRHUB_FEISHU_APP_SECRET"),
         ),
         "zkbiotime": ZkBioTimeResource(
-            url=dg.EnvVar("HRHUB_ZKBIOTIME_URL"),
+            url=credential("zkbiotime", "HRHUB_ZKBIOTIME_URL"),
             server_timezone=env("HRHUB_ZKBIOTIME_TIMEZONE", _settings.timezone),
         ),
         "shopify": ShopifyResource(
             base_url=env("HRHUB_SHOPIFY_BASE_URL", "https://example.myshopify.com"),
-            access_token=dg.EnvVar("HRHUB_SHOPIFY_ACCESS_TOKEN"),
+            access_token=credential("shopify", "HRHUB_SHOPIFY_ACCESS_TOKEN"),
         ),
         "ga4": Ga4Resource(
             base_url=env("HRHUB_GA4_BASE_URL", "https://analyticsdata.googleapis.com"),
-            property_id=dg.EnvVar("HRHUB_GA4_PROPERTY_ID"),
-            access_token=dg.EnvVar("HRHUB_GA4_ACCESS_TOKEN"),
+            property_id=credential("ga4", "HRHUB_GA4_PROPERTY_ID"),
+            access_token=credential("ga4", "HRHUB_GA4_ACCESS_TOKEN"),
         ),
         "jira": JiraResource(
             base_url=env("HRHUB_JIRA_BASE_URL", "https://example.atlassian.net"),
-            email=dg.EnvVar("HRHUB_JIRA_EMAIL"),
-            api_token=dg.EnvVar("HRHUB_JIRA_API_TOKEN"),
+            email=credential("jira", "HRHUB_JIRA_EMAIL"),
+            api_token=credential("jira", "HRHUB_JIRA_API_TOKEN"),
         ),
     }
 

@@ -20,7 +20,7 @@ from connectors.punch_times import (
     quarantine_implausible_punches,
     weeks_touched,
 )
-from connectors.quality import Validated, validate_rows
+from connectors.quality import Validated, empty_quarantine, validate_rows
 from connectors.warehouse import connect, replace_quarantine, replace_week, rows_not_loaded_since
 from orchestration.lib.asset_keys import raw_key
 from scoring.weeks import parse_week
@@ -141,6 +141,22 @@ def _punch_mondays(rows: pd.DataFrame, table: str, timezone: str) -> list[date]:
 def punch_window(week: date, timezone: str, max_age_days: int) -> PunchWindow:
     """The plausible-time window for punches loaded into ``week``'s partition, as of now."""
     return PunchWindow(week, timezone, max_age_days, datetime.now(UTC))
+
+
+def disabled_source_week(
+    warehouse_path: str | Path, source: str, week: date, schemas: Mapping[str, type[pa.DataFrameModel]]
+) -> Iterator[dg.MaterializeResult]:
+    """A source the company does not use (HRHUB_DISABLED_SOURCES): its raw tables get an empty week, so the models
+    reading them run, and the materialization says why nothing was loaded."""
+    empty = {
+        table: Validated(
+            pd.DataFrame({column: pd.Series(dtype="string") for column in schema.to_schema().columns}),
+            empty_quarantine(),
+        )
+        for table, schema in schemas.items()
+    }
+    note = {"source_disabled": f"{source} is listed in HRHUB_DISABLED_SOURCES: nothing fetched"}
+    yield from load_week(warehouse_path, source, week, empty, extra_metadata=note)
 
 
 def partition_week(context: dg.AssetExecutionContext) -> date:

@@ -5,7 +5,7 @@ Attendance apps are asked about the people the identity crosswalk maps to them, 
 lookback (corrections and late uploads); their rows report the weeks they touch (see the late-punch sensor).
 """
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -33,6 +33,7 @@ from orchestration.defs.resources import (
 from orchestration.lib.asset_keys import raw_key
 from orchestration.lib.attendance_config import load_attendance_config
 from orchestration.lib.ingest import (
+    disabled_source_week,
     load_week,
     partition_week,
     punch_window,
@@ -47,6 +48,10 @@ class AttendanceAppClient(Protocol):
     def fetch_week(
         self, week_start: date, tz: str, user_ids: Sequence[str], lookback_days: int = 0
     ) -> dict[str, pd.DataFrame]: ...
+
+
+class AttendanceAppResource(Protocol):
+    def client(self) -> AttendanceAppClient: ...
 
 
 def _api_asset(name: str, tables: list[str], description: str, kinds: set[str], deps: list[dg.AssetKey] = ()):
@@ -72,7 +77,7 @@ def crosswalk_ids(warehouse_path: str, week: object, system: str) -> list[str]:
 
 def _attendance_app_week(
     context: dg.AssetExecutionContext,
-    client: AttendanceAppClient,
+    app: AttendanceAppResource,
     warehouse: WarehouseResource,
     source: str,
     schemas: Mapping[str, type[pa.DataFrameModel]],
@@ -80,11 +85,30 @@ def _attendance_app_week(
     """The week (plus the site's lookback) of the people the crosswalk maps to ``source``, loaded with its checks."""
     week = partition_week(context)
     settings = load_settings()
+    if source in settings.disabled_sources:
+        yield from disabled_source_week(warehouse.path, source, week, schemas)
+        return
     site = load_attendance_config(settings.attendance_config_path)
     people = crosswalk_ids(warehouse.path, week, source)
-    frames = client.fetch_week(week, settings.timezone, people, lookback_days=site.lookback_days)
+    frames = app.client().fetch_week(week, settings.timezone, people, lookback_days=site.lookback_days)
     window = punch_window(week, settings.timezone, site.max_punch_age_days)
     yield from load_week(warehouse.path, source, week, validate_frames(frames, schemas), punch_window=window)
+
+
+def _source_week(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    source: str,
+    schemas: Mapping[str, type[pa.DataFrameModel]],
+    fetch: Callable[[date, str], dict[str, pd.DataFrame]],
+) -> Iterator[dg.MaterializeResult]:
+    """The partition's week of a non-attendance source (``fetch(week, company time zone)``), loaded with its checks."""
+    week = partition_week(context)
+    settings = load_settings()
+    if source in settings.disabled_sources:
+        yield from disabled_source_week(warehouse.path, source, week, schemas)
+        return
+    yield from load_week(warehouse.path, source, week, validate_frames(fetch(week, settings.timezone), schemas))
 
 
 @_api_asset(
@@ -97,7 +121,7 @@ def _attendance_app_week(
 def wecom_checkins(
     context: dg.AssetExecutionContext, wecom: WeComResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    yield from _attendance_app_week(context, wecom.client(), warehouse, "wecom", WECOM_SCHEMAS)
+    yield from _attendance_app_week(context, wecom, warehouse, "wecom", WECOM_SCHEMAS)
 
 
 @_api_asset(
@@ -110,7 +134,7 @@ def wecom_checkins(
 def dingtalk_punches(
     context: dg.AssetExecutionContext, dingtalk: DingTalkResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    yield from _attendance_app_week(context, dingtalk.client(), warehouse, "dingtalk", DINGTALK_SCHEMAS)
+    yield from _attendance_app_week(context, dingtalk, warehouse, "dingtalk", DINGTALK_SCHEMAS)
 
 
 @_api_asset(
@@ -123,7 +147,7 @@ def dingtalk_punches(
 def feishu_attendance(
     context: dg.AssetExecutionContext, feishu: FeishuResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    yield from _attendance_app_week(context, feishu.client(), warehouse, "feishu", FEISHU_SCHEMAS)
+    yield from _attendance_app_week(context, feishu, warehouse, "feishu", FEISHU_SCHEMAS)
 
 
 @_api_asset(
@@ -135,9 +159,9 @@ def feishu_attendance(
 def shopify_orders(
     context: dg.AssetExecutionContext, shopify: ShopifyResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    week = partition_week(context)
-    frames = shopify.client().fetch_week(week, load_settings().timezone)
-    yield from load_week(warehouse.path, "shopify", week, validate_frames(frames, SHOPIFY_SCHEMAS))
+    yield from _source_week(
+        context, warehouse, "shopify", SHOPIFY_SCHEMAS, lambda week, tz: shopify.client().fetch_week(week, tz)
+    )
 
 
 @_api_asset(
@@ -149,9 +173,7 @@ def shopify_orders(
 def ga4_reports(
     context: dg.AssetExecutionContext, ga4: Ga4Resource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    week = partition_week(context)
-    frames = ga4.client().fetch_week(week, load_settings().timezone)
-    yield from load_week(warehouse.path, "ga4", week, validate_frames(frames, GA4_SCHEMAS))
+    yield from _source_week(context, warehouse, "ga4", GA4_SCHEMAS, lambda week, tz: ga4.client().fetch_week(week, tz))
 
 
 @_api_asset(
@@ -163,6 +185,6 @@ def ga4_reports(
 def jira_goals(
     context: dg.AssetExecutionContext, jira: JiraResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    week = partition_week(context)
-    frames = jira.client().fetch_week(week, load_settings().timezone)
-    yield from load_week(warehouse.path, "jira", week, validate_frames(frames, JIRA_SCHEMAS))
+    yield from _source_week(
+        context, warehouse, "jira", JIRA_SCHEMAS, lambda week, tz: jira.client().fetch_week(week, tz)
+    )

@@ -17,7 +17,14 @@ from orchestration.defs.partitions import week_by_week, weekly_partitions
 from orchestration.defs.resources import WarehouseResource, ZkBioTimeResource
 from orchestration.lib.asset_keys import raw_key
 from orchestration.lib.attendance_config import load_attendance_config
-from orchestration.lib.ingest import load_week, partition_week, punch_window, quarantine_checks, raw_specs
+from orchestration.lib.ingest import (
+    disabled_source_week,
+    load_week,
+    partition_week,
+    punch_window,
+    quarantine_checks,
+    raw_specs,
+)
 from orchestration.settings import load_settings
 from scoring.weeks import parse_week
 
@@ -57,6 +64,9 @@ def zkbiotime_punches(
 ) -> Iterator[dg.MaterializeResult]:
     week = partition_week(context)
     settings = load_settings()
+    if SOURCE in settings.disabled_sources:
+        yield from disabled_source_week(warehouse.path, SOURCE, week, RAW_SCHEMAS)
+        return
     site = load_attendance_config(settings.attendance_config_path)
     client = zkbiotime.client()
     latest_upload = client.latest_upload_time()
