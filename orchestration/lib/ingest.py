@@ -124,12 +124,14 @@ def _late_weeks(
 ) -> list[date]:
     """Earlier weeks that this load brings punches for which no earlier partition loaded (a lookback re-read of
     known punches is not late data)."""
-    earlier = rows.loc[
-        pd.Series(
-            [monday < week for monday in _punch_mondays(rows, table, window.timezone)], dtype=bool, index=rows.index
-        )
-    ]
-    novel = rows_not_loaded_since(con, table, week, earlier, week - timedelta(days=window.max_age_days + 7))
+    mondays = pd.Series(_punch_mondays(rows, table, window.timezone), index=rows.index)
+    earlier = mondays < week
+    if not earlier.any():
+        return []
+    # A punch of week X is in partition X or later (one week earlier for a night shift's check-out after Monday
+    # 00:00), so only those partitions are compared, not the whole plausibility window.
+    since = mondays[earlier].min() - timedelta(days=7)
+    novel = rows_not_loaded_since(con, table, week, rows.loc[earlier], since)
     return weeks_touched(novel, table, window.timezone)
 
 
