@@ -15,7 +15,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "roster": ("employee_id", "work_date", "shift_code"),
     "leave": ("employee_id", "leave_date", "hours", "leave_type", "status"),
     "punches": ("employee_id", "source", "device_sn", "punch_time_local", "punch_state"),
-    "goals": ("employee_id", "week_start", "metric", "unit", "target", "actual", "weight", "direction"),
+    "goals": ("employee_id", "week_start", "metric", "unit", "target", "actual", "weight", "direction", "channel"),
     "projects": ("project_id", "name", "city"),
     "project_pnl": ("project_id", "week_start", "revenue", "cost", "ad_spend", "currency"),
     "products": ("product_id", "shopify_product_id", "title", "page_path", "project_id"),

@@ -5,6 +5,9 @@ weights are whole hundredths that add up to exactly 1. Actuals come from one att
 (a personal level, weekly noise and a tail of bad and great weeks), so employee attainment is mostly 0.7-1.3.
 Volume metrics shrink with days absent or on leave, and R&D is at about 70% in the last week (the seed's
 "technical department at 70%" question). Numbers are text, as Jira custom fields carry them.
+
+``channel`` says how a goal reaches hrhub: the Functional department's managers fill a weekly goal sheet
+(``goal_sheet``, dropped in the inbox); everyone else's goals are Jira ``Goal`` issues (``jira``).
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ import pandas as pd
 from sandbox.sample import text
 from sandbox.sample.attendance import Attendance
 from sandbox.sample.config import SampleConfig
-from sandbox.sample.people import RD, People
+from sandbox.sample.people import FUNCTIONAL, RD, People
 from sandbox.sample.randomness import topic_rng
 from sandbox.sample.shifts import WORK_DAYS_PER_WEEK
 
 HIGHER, LOWER = "higher_is_better", "lower_is_better"
+JIRA, GOAL_SHEET = "jira", "goal_sheet"
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,7 @@ def build_goals(config: SampleConfig, people: People, attendance: Attendance) ->
     items = pd.concat(parts, ignore_index=True)
     items = items.sort_values(["employee", "week", "position"], kind="stable", ignore_index=True)
     week_starts = text.day_timestamps(config.start_week, 7 * items["week"].to_numpy())
+    on_sheet = people.department[items["employee"].to_numpy()] == FUNCTIONAL
     return pd.DataFrame(
         {
             "employee_id": text.pick(people.ids, items["employee"].to_numpy()),
@@ -178,5 +183,6 @@ def build_goals(config: SampleConfig, people: People, attendance: Attendance) ->
             "actual": items["actual"],
             "weight": items["weight"],
             "direction": items["direction"].astype("str"),
+            "channel": pd.array(np.where(on_sheet, GOAL_SHEET, JIRA), dtype="str"),
         }
     )

@@ -1,6 +1,6 @@
 """Jira Cloud ``POST /rest/api/3/search/jql`` as the sandbox serves it, with weekly goals as issues.
 
-One issue per row of the sample's ``goals``: project ``GOAL``, issue type ``Goal``, ``assignee.accountId`` from
+One issue per row of the sample's ``goals`` on the ``jira`` channel: project ``GOAL``, issue type ``Goal``, ``assignee.accountId`` from
 the employee's ``jira_account_id``, and custom fields (ids in ``GOAL_FIELDS``; the connector's defaults match):
 
 | field | id | JSON |
@@ -228,8 +228,11 @@ def _render(issue: Mapping[str, Any], fields: list[str]) -> dict[str, Any]:
 def build_issues(tables: Tables) -> list[dict[str, Any]]:
     """One Goal issue per goal row, numbered in (week, employee, metric) order so keys are reproducible."""
     goals = table(
-        tables, "goals", ["employee_id", "week_start", "metric", "unit", "target", "actual", "weight", "direction"]
+        tables,
+        "goals",
+        ["employee_id", "week_start", "metric", "unit", "target", "actual", "weight", "direction", "channel"],
     )
+    goals = goals[goals["channel"] == "jira"]  # the rest arrive as goal sheets in the inbox
     employees = table(tables, "employees", ["employee_id", "name", "jira_account_id"])
     people = {str(e.employee_id): (text(e.jira_account_id), text(e.name)) for e in employees.itertuples(index=False)}
     ordered = goals.assign(goal_week=[as_date(v) for v in goals["week_start"]]).sort_values(

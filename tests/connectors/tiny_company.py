@@ -176,6 +176,7 @@ def goals(wecom_users: int) -> pd.DataFrame:
         rows, columns=["employee_id", "week_start", "metric", "unit", "target", "actual", "weight", "direction"]
     )
     frame["week_start"] = _dates(list(frame["week_start"]))
+    frame["channel"] = "jira"
     return frame.astype({c: "str" for c in frame.columns if c != "week_start"})
 
 
