@@ -68,6 +68,11 @@ def print_summary(console: Console, settings: Settings, weeks: list[date]) -> No
                from scoring.score_goal_attainment_weekly where week_start = ? group by 1 order by 2 desc""",
             [last],
         ).fetchall()
+        departments = con.execute(
+            """select summary from marts.rpt_goal_department_dashboard_weekly
+               where week_start = ? order by attainment, department""",
+            [last],
+        ).fetchall()
         payouts = con.execute(
             """select e.name || ' (' || e.role || ')', sum(p.amount)::varchar
                from scoring.payroll_line p join marts.dim_employee e using (employee_id)
@@ -88,6 +93,7 @@ def print_summary(console: Console, settings: Settings, weeks: list[date]) -> No
     _section(console, f"Attendance {first} .. {last}", ["status", "shifts", "%"], attendance)
     _section(console, "Attendance findings (reported before HR acts on them)", ["finding", "count"], findings)
     _section(console, f"Goal attainment bands, week {last}", ["band", "people", "%"], bands)
+    _section(console, f"Goal dashboard by department, week {last} (lowest first)", ["department"], departments)
     _section(console, f"Top incentive payouts ({currency}, {len(weeks)} weeks)", ["employee", "amount"], payouts)
     _section(console, f"Points leaders ({len(weeks)} weeks)", ["employee", "points"], points)
     drafts = sorted(p for p in settings.payroll_drafts_dir.rglob("*") if p.suffix in {".csv", ".xlsx"})

@@ -59,11 +59,17 @@ class GoalItem:
     direction: str
     unit: str | None = None
     reason_codes: tuple[str, ...] = ()
+    days_scheduled: int | None = None  # from the attendance mart; None when the person has no roster that week
+    days_on_leave: int | None = None  # approved leave only
 
 
 @dataclass(frozen=True)
 class ItemScore:
-    """A goal item with the numbers derived from it, kept so a statement can show its working."""
+    """A goal item with the numbers derived from it, kept so a statement can show its working.
+
+    ``target`` is the target the ratio was taken against: the item's own, or prorated for approved leave
+    (``available_share`` < 1, see ``prorated_target``).
+    """
 
     item: GoalItem
     target: Decimal
@@ -71,6 +77,7 @@ class ItemScore:
     weight: Decimal
     ratio: Decimal
     capped_ratio: Decimal
+    available_share: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -132,10 +139,15 @@ class GoalResult:
 
 
 def _item_json(score: ItemScore, places: int) -> dict[str, object]:
+    prorated = {
+        "target_before_leave": str(score.item.target),
+        "available_share": str(round_places(score.available_share, places)),
+    }
     return {
         "metric": score.item.metric,
         "unit": score.item.unit,
         "direction": score.item.direction,
+        **(prorated if score.available_share != 1 else {}),
         "target": str(score.target),
         "actual": str(score.actual),
         "weight": str(score.weight),
@@ -168,13 +180,27 @@ def score_item(item: GoalItem, rules: GoalRules) -> ItemScore:
         raise GoalItemError(f"actual must not be negative, got {actual}")
     if weight < 0:
         raise GoalItemError(f"weight must not be negative, got {weight}")
+    share = available_share(item, rules)
+    target = target * share
     if item.direction == Direction.LOWER_IS_BETTER:
         if actual == 0:
             raise GoalItemError("actual is 0 on a lower-is-better metric: the ratio target/actual is undefined")
         ratio = target / actual
     else:
         ratio = actual / target
-    return ItemScore(item, target, actual, weight, ratio, min(ratio, rules.ratio_cap))
+    return ItemScore(item, target, actual, weight, ratio, min(ratio, rules.ratio_cap), share)
+
+
+def available_share(item: GoalItem, rules: GoalRules) -> Decimal:
+    """Share of the week the person was available for a prorated volume metric: approved leave days shrink the
+    target; unexcused absence never does (it is what the target is meant to notice)."""
+    if item.metric not in rules.prorated_metrics or not item.days_scheduled or not item.days_on_leave:
+        return Decimal(1)
+    if item.days_on_leave >= item.days_scheduled:
+        raise GoalItemError(
+            f"on approved leave all {item.days_scheduled} scheduled days: there is no target left to prorate"
+        )
+    return Decimal(item.days_scheduled - item.days_on_leave) / Decimal(item.days_scheduled)
 
 
 def weighted_attainment(scores: Sequence[ItemScore], capped: bool = True) -> Decimal:
@@ -275,6 +301,10 @@ def _history_by_week(employee_id: str, history: Sequence[WeekAttainment], places
 
 def _validated_group(group: Sequence[GoalItem], rules: GoalRules) -> tuple[list[ItemScore], list[RejectedItem]]:
     """Scores of one employee-week's items, or every item rejected if any one of them cannot be scored."""
+    repeated = sorted({item.metric for item in group if sum(other.metric == item.metric for other in group) > 1})
+    if repeated:
+        reason = f"duplicate goal rows: metric {repeated[0]!r} is set more than once for this employee-week"
+        return [], [RejectedItem(item, reason) for item in group]
     scores: list[ItemScore] = []
     failures: list[RejectedItem] = []
     for item in group:
@@ -288,9 +318,20 @@ def _validated_group(group: Sequence[GoalItem], rules: GoalRules) -> tuple[list[
         return [], failures + [RejectedItem(score.item, held) for score in scores]
     try:
         weighted_attainment(scores)
+        if rules.weights_must_sum_to_one:
+            _require_weights_sum_to_one(scores)
     except GoalItemError as error:
         return [], [RejectedItem(score.item, error.reason) for score in scores]
     return scores, []
+
+
+def _require_weights_sum_to_one(scores: Sequence[ItemScore]) -> None:
+    total = sum((score.weight for score in scores), ZERO)
+    if total != 1:
+        terms = " + ".join(
+            f"{score.item.metric} {score.weight}" for score in sorted(scores, key=lambda s: s.item.metric)
+        )
+        raise GoalItemError(f"the weights of this employee-week's goals add up to {total}, not 1 ({terms})")
 
 
 def score_week(

@@ -129,6 +129,22 @@ class CurvePoint(_Section):
     multiplier: NonNegativeDecimal
 
 
+class PromotionReviewRules(_Section):
+    """``qualifying_weeks`` at on_track or better within the last ``window_weeks`` make a person eligible."""
+
+    qualifying_weeks: PositiveCount
+    window_weeks: PositiveCount
+
+    @model_validator(mode="after")
+    def _fits_window(self) -> PromotionReviewRules:
+        if self.qualifying_weeks > self.window_weeks:
+            raise ValueError(f"qualifying_weeks {self.qualifying_weeks} cannot exceed window_weeks {self.window_weeks}")
+        return self
+
+
+MetricName = Annotated[str, Field(min_length=1)]
+
+
 class GoalRules(_Section):
     ratio_cap: PositiveDecimal
     reported_places: Annotated[StrictInt, Field(ge=0, le=10)]
@@ -138,6 +154,24 @@ class GoalRules(_Section):
     extra_leave_hours: NonNegativeDecimal
     streak_weeks: PositiveCount
     streak_threshold: NonNegativeDecimal
+    weights_must_sum_to_one: bool = True
+    """An employee-week whose goal weights do not add up to exactly 1 is held back (a typo would reweight silently)."""
+    prorated_metrics: tuple[MetricName, ...] = ()
+    """Volume metrics whose target shrinks with approved leave days (never with unexcused absence)."""
+    promotion_review: PromotionReviewRules = PromotionReviewRules(qualifying_weeks=8, window_weeks=12)
+    courses_by_metric: dict[str, Annotated[str, Field(min_length=1)]] = {"default": "Weekly planning and focus"}
+    """The course an improvement note recommends for the weakest metric; ``default`` for metrics not listed."""
+
+    @field_validator("courses_by_metric")
+    @classmethod
+    def _has_default_course(cls, courses: dict[str, str]) -> dict[str, str]:
+        if "default" not in courses:
+            raise ValueError("needs a `default` entry for metrics that are not listed")
+        return courses
+
+    def course_for(self, metric: str) -> str:
+        """The recommended course for an improvement note on ``metric``."""
+        return self.courses_by_metric.get(metric, self.courses_by_metric["default"])
 
     @field_validator("payout_curve")
     @classmethod

@@ -8,13 +8,15 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator
 
-from orchestration.lib.asset_keys import raw_key
+from orchestration.lib.asset_keys import raw_key, scoring_key
 
 
 class HrhubDbtTranslator(DagsterDbtTranslator):
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         node = manifest["sources"].get(unique_id) or manifest["nodes"].get(unique_id, {})
+        if node.get("resource_type") == "source" and node.get("schema") == "scoring":
+            return spec.replace_attributes(key=scoring_key(node["name"]), group_name="scoring")
         if node.get("resource_type") == "source":
             return spec.replace_attributes(key=raw_key(node["name"]), group_name="ingestion")
         fqn = node.get("fqn", [])

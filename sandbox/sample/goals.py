@@ -4,7 +4,8 @@ Each active employee-week gets its role's 2-3 metrics, and a quarter of them a `
 weights are whole hundredths that add up to exactly 1. Actuals come from one attainment factor per employee-week
 (a personal level, weekly noise and a tail of bad and great weeks), so employee attainment is mostly 0.7-1.3.
 Volume metrics shrink with days absent or on leave, and R&D is at about 70% in the last week (the seed's
-"technical department at 70%" question). Numbers are text, as Jira custom fields carry them.
+"technical department at 70%" question), for a reason the dashboard can find: story points fell to about half
+and reopened bugs rose, while code review held. Numbers are text, as Jira custom fields carry them.
 
 ``channel`` says how a goal reaches hrhub: the Functional department's managers fill a weekly goal sheet
 (``goal_sheet``, dropped in the inbox); everyone else's goals are Jira ``Goal`` issues (``jira``).
@@ -78,7 +79,7 @@ PERSONAL_LEVEL_MEAN, PERSONAL_LEVEL_SD = 1.03, 0.07
 WEEKLY_NOISE_SD = 0.09
 ITEM_NOISE_SD = 0.06
 BAD_WEEK_RATE, GREAT_WEEK_RATE = 0.06, 0.03
-RD_LAST_WEEK_FACTOR = 0.70
+RD_LAST_WEEK_FACTORS = {"story_points_done": 0.5, "bugs_reopened": 0.8}  # ratio multipliers; the rest held
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class _EmployeeWeeks:
     factor: np.ndarray  # attainment the items scatter around
     availability: np.ndarray  # share of a normal 5-day week actually worked
     with_learning: np.ndarray
+    rd_last_week: np.ndarray
 
 
 def _employee_weeks(
@@ -103,7 +105,6 @@ def _employee_weeks(
     tail = rng.random(size)
     factor *= np.where(tail < BAD_WEEK_RATE, rng.uniform(0.45, 0.75, size), 1.0)
     factor *= np.where(tail > 1 - GREAT_WEEK_RATE, rng.uniform(1.25, 1.55, size), 1.0)
-    factor *= np.where((people.department[employee] == RD) & (week == config.weeks - 1), RD_LAST_WEEK_FACTOR, 1.0)
 
     worked = attendance.rostered_days[employee, week] - attendance.unavailable_days[employee, week]
     return _EmployeeWeeks(
@@ -112,6 +113,7 @@ def _employee_weeks(
         factor=np.maximum(factor, 0.05),
         availability=np.clip(worked / WORK_DAYS_PER_WEEK, 0.0, 1.0),
         with_learning=rng.random(size) < LEARNING_SHARE,
+        rd_last_week=(people.department[employee] == RD) & (week == config.weeks - 1),
     )
 
 
@@ -131,6 +133,7 @@ def _items(
     ratio = weeks.factor[rows] * rng.normal(1.0, ITEM_NOISE_SD, len(rows))
     if spec.volume:
         ratio = ratio * weeks.availability[rows]
+    ratio = np.where(weeks.rd_last_week[rows], ratio * RD_LAST_WEEK_FACTORS.get(spec.metric, 1.0), ratio)
     actual = target * ratio if spec.direction == HIGHER else target / np.maximum(ratio, 0.05)
     if spec.upper_bound is not None:
         actual = np.minimum(actual, spec.upper_bound)

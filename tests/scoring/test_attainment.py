@@ -15,6 +15,7 @@ from scoring.attainment import (
     GoalItem,
     GoalItemError,
     WeekAttainment,
+    band_for,
     payout_multiplier,
     score_item,
     score_week,
@@ -200,6 +201,67 @@ def test_one_bad_item_holds_back_the_whole_employee_week(plan):
     assert reasons["csat"].startswith("held back: goal 'tickets' of the same employee-week was rejected")
 
 
+def test_weights_that_do_not_add_up_to_one_hold_the_employee_week_back(plan):
+    items = [item("a", weight="0.5"), item("b", weight="0.6"), item(employee="E2")]
+    results, rejected = score_week(items, {}, {}, plan)
+    assert [r.employee_id for r in results] == ["E2"]
+    assert {r.reason for r in rejected} == {
+        "the weights of this employee-week's goals add up to 1.1, not 1 (a 0.5 + b 0.6)"
+    }
+
+
+def test_the_same_metric_twice_in_an_employee_week_is_held_back_not_double_counted(plan):
+    items = [item("tickets", weight="0.5"), item("tickets", actual="300", weight="0.5"), item(employee="E2")]
+    results, rejected = score_week(items, {}, {}, plan)
+    assert [r.employee_id for r in results] == ["E2"]
+    assert [r.reason for r in rejected] == 2 * [
+        "duplicate goal rows: metric 'tickets' is set more than once for this employee-week"
+    ]
+
+
+def test_a_plan_may_let_weights_normalise_instead(plan):
+    lenient = plan.model_copy(update={"goals": plan.goals.model_copy(update={"weights_must_sum_to_one": False})})
+    [result] = score_week([item("a", actual="50", weight="2"), item("b", actual="100", weight="2")], {}, {}, lenient)[0]
+    assert result.attainment == D("0.7500")
+
+
+def test_approved_leave_prorates_volume_targets_but_not_rates(plan):
+    leave = {"days_scheduled": 5, "days_on_leave": 2}
+    tickets = item("tickets_resolved", "200", "120", "0.5", **leave)
+    csat = item("csat", "4.5", "4.5", "0.5", **leave)
+    [result] = score_week([tickets, csat], {}, {}, plan)[0]
+    scores = {s.item.metric: s for s in result.items}
+    assert scores["tickets_resolved"].target == D("120")  # 200 x 3/5
+    assert scores["tickets_resolved"].ratio == 1
+    assert scores["csat"].target == D("4.5")
+    assert result.attainment == D("1.0000")
+    assert '"target_before_leave": "200"' in result.as_record()["items_json"]
+
+
+def test_leave_every_scheduled_day_is_a_reason_not_a_zero(plan):
+    whole_week = item("tickets_resolved", "200", "0", "1", days_scheduled=5, days_on_leave=5)
+    results, [rejected] = score_week([whole_week], {}, {}, plan)
+    assert results == []
+    assert rejected.reason.startswith("on approved leave all 5 scheduled days")
+
+
+@given(
+    attainment=st.decimals(min_value=0, max_value=3, places=4),
+    previous=st.none() | st.decimals(min_value=0, max_value=3, places=4),
+)
+def test_bands_agree_with_the_plan_thresholds(plan, attainment, previous):
+    thresholds = plan.goals.band_thresholds
+    band = band_for(attainment, previous, plan.goals)
+    expected = (
+        Band.HIGH_PERFORMER if attainment >= thresholds.high_performer
+        else Band.EXCEEDED if attainment >= thresholds.exceeded
+        else Band.ON_TRACK if attainment >= thresholds.on_track
+        else Band.IMPROVING if previous is not None and attainment > previous
+        else Band.AT_RISK
+    )  # fmt: skip
+    assert band == expected
+
+
 def test_weights_summing_to_zero_reject_every_item(plan):
     items = [item("a", weight="0"), item("b", weight="0")]
     results, rejected = score_week(items, {}, {}, plan)
@@ -226,13 +288,13 @@ amounts = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, al
     low=amounts,
     high=amounts,
     other_actual=amounts,
-    weight=st.decimals(min_value=D("0.01"), max_value=1, places=2),
+    weight=st.decimals(min_value=D("0.01"), max_value=D("0.99"), places=2),
 )
 def test_attainment_and_bonus_never_fall_when_an_actual_rises(plan, target, low, high, other_actual, weight):
     low, high = sorted((low, high))
 
     def scored(actual):
-        items = [item("a", str(target), str(actual), str(weight)), item("b", "10", str(other_actual), "0.5")]
+        items = [item("a", str(target), str(actual), str(weight)), item("b", "10", str(other_actual), str(1 - weight))]
         results, _ = score_week(items, {}, {}, plan)
         return results[0]
 

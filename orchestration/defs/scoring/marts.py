@@ -219,6 +219,7 @@ COLUMN_TYPES = {
     "pool": MONEY,
     "quantity": MONEY,
     "extra_leave_hours": MONEY,
+    "hours": MONEY,
     "attainment": RATIO,
     "attainment_uncapped": RATIO,
     "previous_attainment": RATIO,
