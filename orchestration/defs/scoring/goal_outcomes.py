@@ -5,8 +5,6 @@ Both read the week's ``score_goal_attainment_weekly`` rows back, so they follow 
 rules are ``scoring.rollups`` and ``scoring.consequences``.
 """
 
-from __future__ import annotations
-
 import json
 from collections import defaultdict
 from collections.abc import Iterator
