@@ -8,6 +8,7 @@ site, so they are configuration (``JiraGoalFields``). Numbers are kept as the ex
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,7 +38,7 @@ GOAL_DTYPES = {
     column: "str"
     for column in (
         "issue_id", "issue_key", "account_id", "metric", "unit", "target", "actual", "weight", "direction",
-        "goal_week", "updated", "_source_ref",
+        "goal_week", "objective_id", "updated", "_source_ref",
     )
 }  # fmt: skip
 
@@ -53,6 +54,7 @@ class JiraGoalFields:
     weight: str = "customfield_10205"
     direction: str = "customfield_10206"
     goal_week: str = "customfield_10207"
+    objective_id: str = "customfield_10208"  # the OKR objective (Feishu objective id) the goal aligns to; optional
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -128,31 +130,35 @@ class JiraClient:
     def fetch_week(self, week_start: date, tz: str) -> dict[str, pd.DataFrame]:
         """Goal issues of the week starting ``week_start`` (``tz`` unused: the goal week is a date field)."""
         goal_fields = self.config.goal_fields
-        request: dict[str, Any] = {
-            "jql": self.jql(week_start),
-            "fields": ["assignee", "updated", *(getattr(goal_fields, f.name) for f in fields(goal_fields))],
-            "maxResults": self.config.page_size,
-        }
-        rows: list[dict[str, object]] = []
-        token: str | None = None
-        page = 0
-        while True:
-            page += 1
-            body = self._http.request_json(
-                "POST", SEARCH_PATH, json={**request, **({"nextPageToken": token} if token else {})}
-            )
-            ref = f"POST {SEARCH_PATH} page={page} nextPageToken={token or '-'}"
-            issues = body.get("issues") if isinstance(body, dict) else None
-            if not isinstance(issues, list):
-                raise SourceError(SOURCE, ref, "bad response", "no issues list in the response")
-            rows.extend(_goal_row(issue, goal_fields, f"{ref}#{i}") for i, issue in enumerate(issues))
-            if body.get("isLast", True):
-                break
-            next_token = body.get("nextPageToken")
-            if not next_token or next_token == token:
-                raise SourceError(SOURCE, ref, "bad paging", "isLast is false but no new nextPageToken")
-            token = next_token
+        wanted = ["assignee", "updated", *(getattr(goal_fields, f.name) for f in fields(goal_fields))]
+        issues = search_issues(self._http, self.jql(week_start), wanted, self.config.page_size)
+        rows = [_goal_row(issue, goal_fields, ref) for issue, ref in issues]
         return {"jira_goal_issues": records_frame(rows, GOAL_DTYPES)}
+
+
+def search_issues(
+    http: HttpClient, jql: str, fields: list[str], page_size: int
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """Yield (issue, source ref) for every issue ``jql`` selects: ``search/jql`` pages by ``nextPageToken`` until
+    ``isLast`` (there is no ``total``); a page that says more follow but gives no new token is an error."""
+    request: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": page_size}
+    token: str | None = None
+    page = 0
+    while True:
+        page += 1
+        body = http.request_json("POST", SEARCH_PATH, json={**request, **({"nextPageToken": token} if token else {})})
+        ref = f"POST {SEARCH_PATH} page={page} nextPageToken={token or '-'}"
+        issues = body.get("issues") if isinstance(body, dict) else None
+        if not isinstance(issues, list):
+            raise SourceError(SOURCE, ref, "bad response", "no issues list in the response")
+        for i, issue in enumerate(issues):
+            yield (issue if isinstance(issue, dict) else {}), f"{ref}#{i}"
+        if body.get("isLast", True):
+            return
+        next_token = body.get("nextPageToken")
+        if not next_token or next_token == token:
+            raise SourceError(SOURCE, ref, "bad paging", "isLast is false but no new nextPageToken")
+        token = next_token
 
 
 def _goal_row(issue: Any, goal_fields: JiraGoalFields, ref: str) -> dict[str, object]:
@@ -170,6 +176,7 @@ def _goal_row(issue: Any, goal_fields: JiraGoalFields, ref: str) -> dict[str, ob
         "weight": _text(values.get(goal_fields.weight)),
         "direction": _text(direction.get("value") if isinstance(direction, dict) else direction),
         "goal_week": _text(values.get(goal_fields.goal_week)),
+        "objective_id": _text(values.get(goal_fields.objective_id)),
         "updated": _text(values.get("updated")),
         "_source_ref": ref,
     }

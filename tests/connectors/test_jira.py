@@ -15,7 +15,7 @@ from tests.connectors.tiny_company import TZ, WEEK
 
 COLUMNS = [
     "issue_id", "issue_key", "account_id", "metric", "unit", "target", "actual", "weight", "direction", "goal_week",
-    "updated", "_source_ref",
+    "objective_id", "updated", "_source_ref",
 ]  # fmt: skip
 
 

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 from connectors.dingtalk.schemas import RAW_SCHEMAS as DINGTALK_SCHEMAS
 from connectors.feishu.schemas import RAW_SCHEMAS as FEISHU_SCHEMAS
 from connectors.ga4.schemas import RAW_SCHEMAS as GA4_SCHEMAS
-from connectors.jira.schemas import RAW_SCHEMAS as JIRA_SCHEMAS
+from connectors.jira.schemas import GOAL_SCHEMAS as JIRA_SCHEMAS
 from connectors.shopify.schemas import RAW_SCHEMAS as SHOPIFY_SCHEMAS
 from connectors.warehouse import connect
 from connectors.wecom.schemas import RAW_SCHEMAS as WECOM_SCHEMAS

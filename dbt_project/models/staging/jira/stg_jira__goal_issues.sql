@@ -21,6 +21,7 @@ renamed as (
         {{ to_decimal('target', 18, 4) }} as target,
         {{ to_decimal('actual', 18, 4) }} as actual,
         {{ to_decimal('weight', 18, 4) }} as weight,
+        {{ to_text('objective_id') }} as objective_id,
 
         ---------- dates
         {{ to_date('goal_week') }} as goal_week,
