@@ -8,9 +8,11 @@ The demo runs the same connector code a customer runs, pointed at ``http://127.0
 | DingTalk | ``<base>/dingtalk`` | ``GET /gettoken``, ``POST /attendance/listRecord`` |
 | Feishu | ``<base>/feishu`` | ``POST /open-apis/auth/v3/tenant_access_token/internal``, ``/open-apis/attendance/v1``: |
 | | | ``user_flows/query``, ``user_daily_shifts/query``, ``user_approvals/query`` (POST), ``shifts/{id}`` (GET) |
+| | | ``/open-apis/okr/v1``: ``periods``, ``users/{user_id}/okrs`` (GET; progress as of ``feishu_okr.as_of()``) |
 | Shopify | ``<base>/shopify`` | ``POST /admin/api/2025-10/graphql.json`` |
 | GA4 | ``<base>/ga4`` | ``POST /v1beta/properties/{id}:runReport`` |
-| Jira | ``<base>/jira`` | ``POST /rest/api/3/search/jql`` |
+| Jira | ``<base>/jira`` | ``POST /rest/api/3/search/jql``, ``GET /rest/api/3/worklog/updated``, |
+| | | ``GET /rest/api/3/worklog/deleted``, ``POST /rest/api/3/worklog/list`` |
 
 Each vendor is a plain ``SandboxRequest -> SandboxResponse`` object (``sandbox/vendors/``); the server only does
 HTTP. Interceptors (``add_interceptor``) see every request first and may answer it instead of the vendor, which
@@ -37,6 +39,7 @@ import pandas as pd
 from sandbox.vendors.base import SandboxRequest, SandboxResponse, VendorApi
 from sandbox.vendors.dingtalk import DingTalkApi
 from sandbox.vendors.feishu import FeishuApi
+from sandbox.vendors.feishu_okr import FeishuOkrApi, FeishuOpenPlatform
 from sandbox.vendors.ga4 import Ga4Api
 from sandbox.vendors.jira import JiraApi
 from sandbox.vendors.shopify import ShopifyApi
@@ -102,11 +105,20 @@ class SandboxServer:
         self.wecom = WeComApi(tables, c.wecom_corpid, c.wecom_corpsecret, c.wecom_token_ttl_seconds, clock)
         self.dingtalk = DingTalkApi(tables, c.dingtalk_appkey, c.dingtalk_appsecret, clock=clock)
         self.feishu = FeishuApi(tables, c.feishu_app_id, c.feishu_app_secret, clock=clock)
+        self.feishu_okr = FeishuOkrApi(tables, tokens=self.feishu, clock=clock)  # same host and tokens
         self.shopify = ShopifyApi(tables, c.shopify_access_token, clock)
         self.ga4 = Ga4Api(tables, c.ga4_property_id, c.ga4_access_token)
         self.jira = JiraApi(tables, c.jira_email, c.jira_api_token)
         self.vendors: dict[str, VendorApi] = {
-            v.name: v for v in (self.wecom, self.dingtalk, self.feishu, self.shopify, self.ga4, self.jira)
+            v.name: v
+            for v in (
+                self.wecom,
+                self.dingtalk,
+                FeishuOpenPlatform(self.feishu, self.feishu_okr),
+                self.shopify,
+                self.ga4,
+                self.jira,
+            )
         }
         self._interceptors: list[Interceptor] = []
         self._host, self._port = host, port
@@ -218,10 +230,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         vendor, _, below_vendor = url.path.lstrip("/").partition("/")
+        query = parse_qs(url.query, keep_blank_values=True)
         request = SandboxRequest(
             method=self.command,
             path="/" + below_vendor,
-            query={k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()},
+            query={k: v[0] for k, v in query.items()},
+            query_lists=query,
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
         )

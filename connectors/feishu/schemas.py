@@ -113,3 +113,79 @@ RAW_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "feishu_shift_roster": FeishuShiftRoster,
     "feishu_leave": FeishuLeave,
 }
+
+
+# ---- Feishu OKR (connectors/feishu/okr.py): snapshots of objectives and key results ------------------------------
+
+OKR_ID = r"^\d{1,20}$"  # Feishu ids are 19-digit numbers, kept as text
+OKR_ID_LIST = r"^\d{1,20}(,\d{1,20})*$"
+OKR_USER_ID_TYPES = ["open_id", "user_id", "union_id"]
+OKR_PROGRESS_STATUSES = ["-1", "0", "1", "2"]  # unset, normal, at risk, extended
+LATEST_MILLIS = LATEST_UNIX * 1000
+
+
+def _number_between(values: pd.Series, low: int, high: int) -> pd.Series:
+    """Decimal text within ``[low, high]``; text that is not a number fails too."""
+    return pd.to_numeric(values, errors="coerce").between(low, high)
+
+
+class _FeishuOkrRow(pa.DataFrameModel):
+    objective_id: Series[str] = pa.Field(nullable=False, str_matches=OKR_ID)
+    okr_id: Series[str] = pa.Field(nullable=False, str_matches=OKR_ID)
+    period_id: Series[str] = pa.Field(nullable=False, str_matches=OKR_ID)
+    user_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    user_id_type: Series[str] = pa.Field(nullable=False, isin=OKR_USER_ID_TYPES)
+    content: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    progress_percent: Series[str] = pa.Field(nullable=False)
+    progress_status: Series[str] = pa.Field(nullable=True, isin=OKR_PROGRESS_STATUSES)
+    last_updated_ms: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=0, le=LATEST_MILLIS)  # 0: never updated
+    source_ref: Series[str] = pa.Field(alias="_source_ref", nullable=False, str_length={"min_value": 1})
+
+    @pa.check("progress_percent", name="is_a_percent_from_0_to_100")
+    @classmethod
+    def percent_from_0_to_100(cls, values: pd.Series) -> pd.Series:
+        return _number_between(values, 0, 100)
+
+
+class FeishuOkrObjectives(_FeishuOkrRow):
+    period_name: Series[str] = pa.Field(nullable=True)
+    period_start_ms: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=EARLIEST_UNIX * 1000, le=LATEST_MILLIS)
+    period_end_ms: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=EARLIEST_UNIX * 1000, le=LATEST_MILLIS)
+    score: Series[str] = pa.Field(nullable=True)
+    weight: Series[str] = pa.Field(nullable=False)
+    aligned_objective_ids: Series[str] = pa.Field(nullable=True, str_matches=OKR_ID_LIST)
+    user_issue: Series[str] = pa.Field(nullable=True)
+
+    @pa.check("weight", name="is_a_weight_from_0_to_1")
+    @classmethod
+    def weight_from_0_to_1(cls, values: pd.Series) -> pd.Series:
+        return _number_between(values, 0, 1)
+
+    @pa.check("user_issue", name="feishu_could_not_read_this_user")
+    @classmethod
+    def _no_user_issue(cls, values: pd.Series) -> pd.Series:
+        return values.isna()
+
+    class Config:
+        strict = True
+
+
+class FeishuOkrKeyResults(_FeishuOkrRow):
+    kr_id: Series[str] = pa.Field(nullable=False, str_matches=OKR_ID)
+    kr_weight: Series[str] = pa.Field(nullable=False)
+
+    @pa.check("kr_weight", name="is_a_weight_from_0_to_1")
+    @classmethod
+    def kr_weight_from_0_to_1(cls, values: pd.Series) -> pd.Series:
+        return _number_between(values, 0, 1)
+
+    class Config:
+        strict = True
+
+
+# Not in RAW_SCHEMAS: that dict is the attendance asset's tables (it writes every one of them when Feishu is
+# disabled); the OKR asset (orchestration/defs/ingestion/feishu_okr.py) owns these two.
+OKR_RAW_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
+    "feishu_okr_objectives": FeishuOkrObjectives,
+    "feishu_okr_key_results": FeishuOkrKeyResults,
+}

@@ -1,5 +1,5 @@
 """The organisation: departments split into teams of 6-12 with a manager, project groups across cities, and the
-people's ids in every system (ZK PIN, WeCom user id, Jira account id, payroll id).
+people's ids in every system (ZK PIN, WeCom user id, Feishu user and open ids, Jira account id, payroll id).
 
 Structure is built department by department, then people are ordered by hire date so ``E000001`` is the
 longest-serving employee, as an HRIS numbering would be. ``People`` keeps the integer codes the other topics
@@ -17,7 +17,7 @@ from sandbox.sample import text
 from sandbox.sample.config import SampleConfig
 from sandbox.sample.contract import CITIES, DEPARTMENTS, ROLES
 from sandbox.sample.names import chinese_names, unique_user_ids
-from sandbox.sample.randomness import weighted_choice
+from sandbox.sample.randomness import topic_rng, weighted_choice
 from sandbox.sample.shifts import DAY_SHIFT, SHIFTS, customer_service_shift
 
 
@@ -284,6 +284,8 @@ def _employees_frame(
             "wecom_userid": unique_user_ids(pinyin),
             "dingtalk_userid": _app_user_ids("dt", source == DINGTALK),
             "feishu_user_id": _app_user_ids("fs", source == FEISHU),
+            # Everyone uses Feishu OKR, wherever they punch: their open_id (own stream, so no other column moves).
+            "feishu_open_id": text.concat("ou_", text.random_hex(topic_rng(config, "feishu_open_ids"), size, 32)),
             "jira_account_id": text.random_hex(rng, size, 24),
             "payroll_id": text.numbered("PR", payroll_numbers, 7),
             "variable_base": text.decimal_text(variable_base_cents, 2),

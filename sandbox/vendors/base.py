@@ -31,6 +31,7 @@ class SandboxRequest:
     query: Mapping[str, str] = field(default_factory=dict)  # first value of each parameter
     headers: Mapping[str, str] = field(default_factory=dict)  # names lower-cased
     body: bytes = b""
+    query_lists: Mapping[str, list[str]] = field(default_factory=dict)  # every value (repeated array parameters)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -181,15 +181,24 @@ class FeishuApi:
             token = self._current
         return SandboxResponse(200, {"code": 0, "msg": "ok", "tenant_access_token": token, "expire": left})
 
-    def _refusal(self, request: SandboxRequest, api: str) -> SandboxResponse | None:
+    def token_refusal(self, request: SandboxRequest) -> SandboxResponse | None:
+        """Feishu's answer to a missing, unknown or expired tenant token (None: the token is good). Other Feishu
+        APIs of the same tenant (OKR) accept the tokens issued here."""
         header = request.header("Authorization") or ""
         if not header.startswith("Bearer ") or not header.removeprefix("Bearer ").strip():
             return feishu_error(99991661)
         with self._lock:
-            now = self._clock()
             expiry = self._tokens.get(header.removeprefix("Bearer ").strip())
-            if expiry is None or now >= expiry:
+            if expiry is None or self._clock() >= expiry:
                 return feishu_error(99991663)
+        return None
+
+    def _refusal(self, request: SandboxRequest, api: str) -> SandboxResponse | None:
+        refusal = self.token_refusal(request)
+        if refusal is not None:
+            return refusal
+        with self._lock:
+            now = self._clock()
             calls = self._calls[api]
             while calls and calls[0] <= now - 1:
                 calls.popleft()
