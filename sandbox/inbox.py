@@ -2,9 +2,11 @@
 
 Each file imitates its real producer so that the file connectors meet real-world quirks: the ZK device's
 ``<SN>_attlog.dat`` (tab-separated, CRLF, PINs with leading zeros), the HR system's UTF-8 exports (with the
-BOM Excel-minded exporters write), the Chinese attendance module's GBK files with Chinese headers, and a
-webhook collector's JSONL that holds about 1% of events twice (at-least-once delivery). Rendering is
-deterministic: the same tables give the same bytes.
+BOM Excel-minded exporters write), the Chinese attendance module's GBK files with Chinese headers, a
+webhook collector's JSONL that holds about 1% of events twice (at-least-once delivery), the Functional managers'
+weekly goal sheets (XLSX with Chinese headers from half the teams, UTF-8-BOM CSV from the others) and the
+helpdesk's ticket export (which overlaps the week before by a day, as a re-export does). Rendering is
+deterministic: the same tables give the same bytes (goal sheets also get a fixed modification time).
 """
 
 from __future__ import annotations
@@ -14,13 +16,20 @@ import hashlib
 import io
 import json
 import math
+import os
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
+import numpy as np
+import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from openpyxl.xml.functions import tostring
 
 from sandbox.sample.people import zkbiotime_devices
 from scoring.weeks import DEFAULT_TIMEZONE, week_window_utc
@@ -58,6 +67,7 @@ IDENTITY_SOURCES = (
     ("wecom", "wecom_userid"),
     ("dingtalk", "dingtalk_userid"),
     ("feishu", "feishu_user_id"),
+    ("feishu_open_id", "feishu_open_id"),  # everyone's Feishu OKR identity, whatever they punch with
     ("jira", "jira_account_id"),
 )
 ROSTERED_IN_FEISHU = "feishu"  # their 排班 and approved leave live in Feishu attendance, not in the HR exports
@@ -81,6 +91,22 @@ _SAFE_DEVICE_SN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 INQUIRY_HEADERS = ("hour_start", "inquiries")
 PROMOTION_HEADERS = ("活动编号", "活动名称", "开始日期", "结束日期", "预计增幅")
 SHIFT_REQUEST_HEADERS = ("申请单号", "工号", "申请周", "申请班次", "提交时间")
+# Goal sheets (one per Functional team and week) and the helpdesk's ticket export, rendered when the tables exist.
+GOAL_SHEET_CHANNEL = "goal_sheet"
+GOAL_SHEET_COLUMNS = ("employee_id", "name", "week_start", "metric", "unit", "target", "actual", "weight", "direction")
+GOAL_SHEET_HEADERS_ZH = ("工号", "姓名", "周", "指标", "单位", "目标", "实际", "权重", "方向")
+OBJECTIVE_HEADER_ZH = "对齐目标"
+DIRECTION_LABELS_ZH = {"higher_is_better": "越高越好", "lower_is_better": "越低越好"}
+GOAL_SHEET_SENT = timedelta(days=4, hours=18)  # managers send the sheet on Friday evening
+_ZIP_FILE_MODE = 0o600 << 16
+_ZIP_UNIX = 3
+TICKET_HEADERS = (
+    "Ticket ID", "Subject", "Status", "Priority", "Assignee", "Assignee external ID", "Created at", "Solved at",
+)  # fmt: skip
+TICKET_EXPORT_OVERLAP = timedelta(days=1)  # the export reaches back into the previous week's Sunday
+TICKET_CLOSE_AFTER = timedelta(days=4)
+TICKET_SUBJECTS = ("退款申请", "物流查询", "修改收货地址", "发票问题", "商品咨询", "优惠券无法使用", "Order late")
+TICKET_PRIORITIES = ("normal", "normal", "low", "high", "normal", "urgent", "normal")
 
 
 def write_inbox_week(
@@ -93,9 +119,12 @@ def write_inbox_week(
     folder = Path(inbox_dir) / week_start.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
+    sent = _goal_sheet_sent_at(week_start, tz).timestamp()
     for name, content in render_inbox_week(tables, week_start, tz).items():
         path = folder / name
         path.write_bytes(content)
+        if name.startswith("goal_sheet"):  # the sheet's "file time" orders re-sent corrections downstream
+            os.utime(path, (sent, sent))
         paths.append(path)
     return sorted(paths)
 
@@ -140,6 +169,9 @@ def render_inbox_week(
     )
     files["activity_events.jsonl"] = _activity_jsonl(tables["activity_events"], tables["activities"], week)
     files.update(_planning_files(tables, week, tz))
+    files.update(_goal_sheet_files(tables, week, tz))
+    if "service_tickets" in tables:
+        files["helpdesk_tickets.csv"] = _ticket_export(tables["service_tickets"], tables["employees"], week, tz)
     return dict(sorted(files.items()))
 
 
@@ -427,3 +459,116 @@ def _planning_files(tables: Mapping[str, pd.DataFrame], week: _Week, tz: str) ->
 def _slash_date(value: object) -> str:
     day = _day(value)
     return f"{day.year}/{day.month}/{day.day}" if day else ""
+
+
+# ---------- goal sheets and the helpdesk export
+
+
+def _goal_sheet_sent_at(week_start: date, tz: str) -> pd.Timestamp:
+    return pd.Timestamp(datetime.combine(week_start, time()) + GOAL_SHEET_SENT).tz_localize(tz)
+
+
+def _goal_sheet_files(tables: Mapping[str, pd.DataFrame], week: _Week, tz: str) -> dict[str, bytes]:
+    """One sheet per Functional team holding its members' ``goal_sheet`` goals of the week (its manager fills it):
+    XLSX with Chinese headers and labels for every other team in name order, UTF-8-BOM CSV for the rest."""
+    goals = tables.get("goals")
+    if goals is None or "channel" not in goals:
+        return {}
+    in_week = pd.to_datetime(goals["week_start"]) == pd.Timestamp(week.first_day)
+    mine = goals[(goals["channel"] == GOAL_SHEET_CHANNEL) & in_week]
+    if mine.empty:
+        return {}
+    people = tables["employees"].set_index("employee_id")[["name", "team"]]
+    mine = mine.join(people, on="employee_id")
+    with_objective = "objective_id" in mine
+    files = {}
+    for position, (team, rows) in enumerate(sorted(mine.groupby("team", dropna=False), key=lambda g: str(g[0]))):
+        rows = rows.sort_values(["employee_id", "metric"], kind="stable")
+        name = "goal_sheet_" + re.sub(r"[^A-Za-z0-9_.-]", "_", str(team))
+        if position % 2 == 0:
+            files[f"{name}.xlsx"] = _goal_sheet_xlsx(rows, with_objective, _goal_sheet_sent_at(week.first_day, tz))
+        else:
+            header = (*GOAL_SHEET_COLUMNS, *(("objective_id",) if with_objective else ()))
+            body = [
+                [_date_text(row[c]) if c == "week_start" else _text(row.get(c)) for c in header]
+                for row in _records(rows)
+            ]
+            files[f"{name}.csv"] = _csv_bytes(header, body, "utf-8-sig")
+    return files
+
+
+def _goal_sheet_xlsx(rows: pd.DataFrame, with_objective: bool, sent: pd.Timestamp) -> bytes:
+    """The sheet as a manager keeps it in Excel: a date cell for the week, numbers as numbers, ids as text."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "周目标"
+    sheet.append([*GOAL_SHEET_HEADERS_ZH, *((OBJECTIVE_HEADER_ZH,) if with_objective else ())])
+    for row in _records(rows):
+        numbers = [Decimal(_text(row[c])) if _text(row[c]) else None for c in ("target", "actual", "weight")]
+        cells: list[object] = [_text(row["employee_id"]), _text(row["name"]), _day(row["week_start"])]
+        cells += [_text(row["metric"]), _text(row["unit"]) or None, *numbers]
+        cells.append(DIRECTION_LABELS_ZH.get(_text(row["direction"]), _text(row["direction"])))
+        if with_objective:
+            cells.append(_text(row["objective_id"]) or None)
+        sheet.append(cells)
+        sheet.cell(row=sheet.max_row, column=3).number_format = "yyyy-mm-dd"
+    stamp = sent.tz_localize(None).to_pydatetime()
+    workbook.properties.creator = "hrhub sandbox"
+    workbook.properties.created = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    workbook.properties.modified = stamp  # save() has just set it to the wall clock
+    return _reproducible_xlsx(buffer.getvalue(), tostring(workbook.properties.to_tree()), stamp)
+
+
+def _reproducible_xlsx(raw: bytes, core_xml: bytes, stamp: datetime) -> bytes:
+    """openpyxl stamps the wall clock into docProps/core.xml and every zip entry: re-zip with fixed values."""
+    output = io.BytesIO()
+    with ZipFile(io.BytesIO(raw)) as source, ZipFile(output, "w", ZIP_DEFLATED) as archive:
+        for name in sorted(source.namelist()):
+            entry = ZipInfo(name, date_time=stamp.timetuple()[:6])
+            entry.compress_type = ZIP_DEFLATED
+            entry.create_system = _ZIP_UNIX
+            entry.external_attr = _ZIP_FILE_MODE
+            archive.writestr(entry, core_xml if name == "docProps/core.xml" else source.read(name))
+    return output.getvalue()
+
+
+def _ticket_export(tickets: pd.DataFrame, employees: pd.DataFrame, week: _Week, tz: str) -> bytes:
+    """Every ticket opened or solved from the previous Sunday to the end of the week, as the helpdesk showed it at
+    the end of the week: a ticket solved later is still ``open`` there, one solved four days before is ``closed``.
+    Times in the company zone with their offset (``2026-03-02 09:15:00 +0800``), UTF-8 with BOM."""
+    start, end = week.start_utc - pd.Timedelta(TICKET_EXPORT_OVERLAP), week.end_utc
+    created, solved = _utc_series(tickets["created_at_utc"]), _utc_series(tickets["solved_at_utc"])
+    shown = tickets[((created >= start) & (created < end)) | ((solved >= start) & (solved < end))]
+    created, solved = created[shown.index], solved[shown.index]
+    solved_by_end = solved.notna() & (solved < end)
+    status = np.where(
+        solved_by_end,
+        np.where(solved <= end - pd.Timedelta(TICKET_CLOSE_AFTER), "closed", "solved"),
+        np.where(solved.isna(), shown["status"].astype(str), "open"),
+    )
+    names = employees.set_index("employee_id")["name"]
+    number = pd.to_numeric(shown["ticket_id"]).to_numpy()
+    columns = [
+        shown["ticket_id"].astype(str).to_numpy(),
+        np.asarray(TICKET_SUBJECTS, dtype=object)[number % len(TICKET_SUBJECTS)],
+        status,
+        np.asarray(TICKET_PRIORITIES, dtype=object)[number // 7 % len(TICKET_PRIORITIES)],
+        shown["employee_id"].map(names).fillna("").to_numpy(),
+        shown["employee_id"].fillna("").to_numpy(),
+        _offset_text(created, tz),
+        np.where(solved_by_end, _offset_text(solved, tz), ""),
+    ]
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    return _csv_bytes(TICKET_HEADERS, rows, "utf-8-sig")
+
+
+def _utc_series(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, utc=True)
+
+
+def _offset_text(instants: pd.Series, tz: str) -> np.ndarray:
+    """``YYYY-MM-DD HH:MM:SS +0800`` in ``tz`` (empty for a missing instant), formatted by Arrow for speed."""
+    local = pa.array(instants.dt.tz_convert(tz).dt.as_unit("s"))
+    return np.asarray(pc.fill_null(pc.strftime(local, format="%Y-%m-%d %H:%M:%S %z"), ""), dtype=object)

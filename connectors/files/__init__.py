@@ -18,10 +18,12 @@ import pandas as pd
 
 from connectors.files.activity_feed import read_activity_events
 from connectors.files.commerce_exports import read_creative_registry, read_product_registry, read_project_pnl
+from connectors.files.goal_sheets import read_goal_sheet, read_goal_sheet_xlsx
 from connectors.files.hr_exports import read_employee_identity, read_hr_roster, read_leave_requests, read_shift_roster
 from connectors.files.inbox import SkippedFile, list_week_files
 from connectors.files.planning_exports import read_promotion_calendar, read_service_inquiries, read_shift_requests
 from connectors.files.schemas import SCHEMAS, raw_frame
+from connectors.files.service_tickets import read_service_tickets
 from connectors.files.zk_attlog import read_attlog, read_punch_export, read_punch_export_xlsx
 from connectors.quality import QUARANTINE_COLUMNS, Validated
 
@@ -46,6 +48,9 @@ READERS: dict[str, tuple[str, Callable[[Path], Validated]]] = {
     "cs_inquiries": ("service_inquiries_hourly", read_service_inquiries),
     "promotion_calendar": ("promotion_calendar", read_promotion_calendar),
     "shift_requests": ("shift_requests", read_shift_requests),
+    "goal_sheet": ("goal_sheet_rows", read_goal_sheet),
+    "goal_sheet_xlsx": ("goal_sheet_rows", read_goal_sheet_xlsx),
+    "helpdesk_tickets": ("helpdesk_tickets", read_service_tickets),
 }
 
 __all__ = [
@@ -58,6 +63,8 @@ __all__ = [
     "read_attlog",
     "read_creative_registry",
     "read_employee_identity",
+    "read_goal_sheet",
+    "read_goal_sheet_xlsx",
     "read_hr_roster",
     "read_inbox_week",
     "read_leave_requests",
@@ -67,6 +74,7 @@ __all__ = [
     "read_punch_export",
     "read_punch_export_xlsx",
     "read_service_inquiries",
+    "read_service_tickets",
     "read_shift_requests",
     "read_shift_roster",
 ]

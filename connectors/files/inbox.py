@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 ATTLOG_NAME = re.compile(r"^(?P<device_sn>[A-Za-z0-9][A-Za-z0-9_.-]*)_attlog\.dat$")
 PUNCH_EXPORT_NAME = re.compile(r"^attendance_export[A-Za-z0-9_.-]*\.csv$")
 PUNCH_EXPORT_XLSX_NAME = re.compile(r"^attendance_export[A-Za-z0-9_.-]*\.xlsx$")
+# One sheet per manager and week (``goal_sheet_<team>.xlsx``); a corrected re-send may be saved as ``... (2).csv``.
+GOAL_SHEET_NAME = re.compile(r"^goal_sheet[^/\\\x00-\x1f]*\.(?P<ext>csv|xlsx)$")
+HELPDESK_TICKETS_NAME = re.compile(r"^helpdesk_tickets[^/\\\x00-\x1f]*\.csv$")
 FIXED_NAMES = {
     "hr_roster.csv": "hr_roster",
     "employee_identity.csv": "employee_identity",
@@ -97,6 +100,11 @@ def file_kind(name: str) -> str | None:
         return "punch_export"
     if PUNCH_EXPORT_XLSX_NAME.match(name):
         return "punch_export_xlsx"
+    goal_sheet = GOAL_SHEET_NAME.match(name)
+    if goal_sheet:
+        return "goal_sheet" if goal_sheet["ext"] == "csv" else "goal_sheet_xlsx"
+    if HELPDESK_TICKETS_NAME.match(name):
+        return "helpdesk_tickets"
     return None
 
 

@@ -19,8 +19,10 @@ from connectors.quality import Validated, validate_rows
 Text = Series[pd.StringDtype]
 
 PUNCH_STATES = ["0", "1", "2", "3", "4", "5"]  # check-in, check-out, break-out, break-in, OT-in, OT-out
-IDENTITY_SYSTEMS = ["zk", "wecom", "dingtalk", "feishu", "jira"]
+IDENTITY_SYSTEMS = ["zk", "wecom", "dingtalk", "feishu", "feishu_open_id", "jira"]
 ACTIVITY_TYPES = ["challenge", "collaboration", "story", "quiz", "survey"]
+GOAL_DIRECTIONS = ["higher_is_better", "lower_is_better"]
+TICKET_STATUSES = ["new", "open", "pending", "hold", "solved", "closed"]  # the helpdesk's ticket lifecycle
 EVENT_TYPES = [
     "challenge_joined",
     "challenge_won",
@@ -336,6 +338,62 @@ class ShiftRequests(RawFileModel):
         return _is_local_timestamp(s) | _is_instant_with_offset(s)
 
 
+class GoalSheetRows(RawFileModel):
+    """A manager's weekly goal sheet. Numbers may be blank (scoring rejects a missing or zero target with its own
+    reason); what is there must be a number, and the week a Monday."""
+
+    employee_id: Text = _required()
+    goal_week: Text = _required()
+    metric: Text = _required()
+    unit: Text = _optional()
+    target: Text = _optional()
+    actual: Text = _optional()
+    weight: Text = _optional()
+    direction: Text = _required(isin=GOAL_DIRECTIONS)
+    objective_id: Text = _optional()
+    file_modified_at: Text = _required()
+
+    @pa.check("employee_id", "metric", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("target", "actual", "weight", name="is_number like 12 or -2.5")
+    @classmethod
+    def _numbers(cls, s: pd.Series) -> pd.Series:
+        return s.str.fullmatch(_DECIMAL)
+
+    @pa.check("goal_week", name="is_monday YYYY-MM-DD")
+    @classmethod
+    def _monday(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s) & (pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").dt.day_of_week == 0)
+
+    @pa.check("file_modified_at", name="is_iso8601_with_offset")
+    @classmethod
+    def _instant(cls, s: pd.Series) -> pd.Series:
+        return _is_instant_with_offset(s)
+
+
+class HelpdeskTickets(RawFileModel):
+    """The helpdesk's ticket export: instants must carry their UTC offset (a bare wall-clock time is ambiguous)."""
+
+    ticket_id: Text = _required()
+    assignee_employee_id: Text = _optional()
+    status: Text = _required(isin=TICKET_STATUSES)
+    created_at: Text = _required()
+    solved_at: Text = _optional()
+
+    @pa.check("ticket_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("created_at", "solved_at", name="is_iso8601_with_utc_offset")
+    @classmethod
+    def _instant(cls, s: pd.Series) -> pd.Series:
+        return _is_instant_with_offset(s)
+
+
 SCHEMAS: dict[str, type[RawFileModel]] = {
     "zk_punches": ZkPunches,
     "hris_employees": HrisEmployees,
@@ -349,6 +407,8 @@ SCHEMAS: dict[str, type[RawFileModel]] = {
     "service_inquiries_hourly": ServiceInquiriesHourly,
     "promotion_calendar": PromotionCalendar,
     "shift_requests": ShiftRequests,
+    "goal_sheet_rows": GoalSheetRows,
+    "helpdesk_tickets": HelpdeskTickets,
 }
 
 

@@ -136,12 +136,16 @@ def _punch_export_table(records: list[dict[str, str | None]], problems: list[Row
 # ---------- XLSX
 
 
-def read_xlsx_records(path: Path, column_map: ColumnMap) -> tuple[list[dict[str, str | None]], list[RowProblem]]:
+def read_xlsx_records(
+    path: Path, column_map: ColumnMap, *, refuse_merged_cells: bool = False
+) -> tuple[list[dict[str, str | None]], list[RowProblem]]:
     """The worksheet's rows keyed by canonical column, as text, plus the rows that could not be mapped.
 
     ``_source_ref`` is ``<file>:<sheet>!R<row>`` (the row number Excel shows). Raises ``HeaderError`` for a
-    merged, missing or second header row, ``FileTooLargeError`` over the limits, ``ValueError`` for a file that
-    is not an XLSX workbook or holds several worksheets with data.
+    merged, missing or second header row (with ``refuse_merged_cells``, for a merged cell anywhere: a sheet typed
+    by hand often merges one week cell over many rows, which would leave all but one of them blank),
+    ``FileTooLargeError`` over the limits, ``ValueError`` for a file that is not an XLSX workbook or holds several
+    worksheets with data.
     """
     _check_file_size(path)
     try:
@@ -153,7 +157,12 @@ def read_xlsx_records(path: Path, column_map: ColumnMap) -> tuple[list[dict[str,
         if sheet.max_row is not None and sheet.max_row - 1 > MAX_XLSX_ROWS:
             raise FileTooLargeError(_too_many_rows(path.name, sheet.max_row - 1))
         sheet.reset_dimensions()  # some writers record a wrong size: read every row the sheet really has
-        merged = [ref for ref in _merged_ranges(path, sheet) if range_boundaries(ref)[1] == 1]
+        merged = [ref for ref in _merged_ranges(path, sheet) if refuse_merged_cells or range_boundaries(ref)[1] == 1]
+        if merged and refuse_merged_cells:
+            raise HeaderError(
+                f"{path.name}: merged cell(s) {', '.join(merged)} on sheet {sheet.title!r}; the sheet must have one "
+                "plain header row and one value per cell (unmerge the cells and fill every row)"
+            )
         if merged:
             raise HeaderError(
                 f"{path.name}: merged header cell(s) {', '.join(merged)} on sheet {sheet.title!r}; "
@@ -197,7 +206,7 @@ def _only_sheet_with_data(workbook: openpyxl.Workbook, file_name: str) -> ReadOn
     others = [sheet.title for sheet in sheets[1:] if _has_cells(sheet)]
     if others:
         raise ValueError(
-            f"{file_name}: punches are read from one worksheet, but sheets {[sheets[0].title, *others]} hold data; "
+            f"{file_name}: rows are read from one worksheet, but sheets {[sheets[0].title, *others]} hold data; "
             "export one sheet per file"
         )
     return sheets[0]

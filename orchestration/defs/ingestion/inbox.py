@@ -1,4 +1,5 @@
-"""File exports dropped in the inbox: device logs, HR system exports, registries, P&L and the activity feed."""
+"""File exports dropped in the inbox: device logs, HR system exports, registries, P&L, the activity feed, managers'
+weekly goal sheets (``raw/goal_sheet_rows``) and the helpdesk's ticket export (``raw/helpdesk_tickets``)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,9 @@ TABLES = list(RAW_TABLES)
 
 @dg.multi_asset(
     specs=raw_specs(
-        TABLES, "Loaded from the week's inbox folder (ZK attlog.dat, HR exports, registries, feed).", {"file"}
+        TABLES,
+        "Loaded from the week's inbox folder (ZK attlog.dat, HR exports, registries, feed, goal sheets, tickets).",
+        {"file"},
     ),
     check_specs=quarantine_checks(TABLES),
     partitions_def=weekly_partitions,
