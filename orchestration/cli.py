@@ -1,4 +1,5 @@
-"""``hrhub``: the command line for the sample company, the sandbox, the demo, the UI and the benchmark."""
+"""``hrhub``: the command line for the sample company, the sandbox, the demo, the UI, the benchmark, payroll approval
+and the incentive plan's versions."""
 
 from __future__ import annotations
 
@@ -90,6 +91,39 @@ def _cmd_payroll_approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan_versions(args: argparse.Namespace) -> int:
+    from orchestration.settings import load_settings
+    from scoring.plan import PlanError, load_plan_history
+
+    try:
+        history = load_plan_history(load_settings().plan_path)
+    except PlanError as error:
+        print(error, file=sys.stderr)
+        return 2
+    for plan in history.plans:
+        print(f"{plan.effective_from}  {plan.version:<12} sha256 {plan.content_hash[:12]}  {plan.source}")
+    return 0
+
+
+def _cmd_plan_diff(args: argparse.Namespace) -> int:
+    from orchestration.plan_diff import PlanDiffError, format_report, parse_weeks, run_plan_diff, write_csv
+    from orchestration.settings import load_settings
+    from scoring.plan import PlanError
+
+    settings = load_settings()
+    try:
+        weeks = parse_weeks(args.weeks) if args.weeks else None
+        report = run_plan_diff(settings.duckdb_path, args.old, args.new, weeks, settings.timezone, settings.plan_path)
+    except (PlanDiffError, PlanError) as error:
+        print(f"plan diff: {error}", file=sys.stderr)
+        return 2
+    print(format_report(report, show_all=args.all))
+    if args.csv is not None:
+        write_csv(report, args.csv)
+        print(f"every week, employee and component: {args.csv}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hrhub", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +175,20 @@ def build_parser() -> argparse.ArgumentParser:
     approve.add_argument("--approver", required=True, help="your name, recorded in the ledger")
     approve.add_argument("--sha256", default=None, help="the draft you reviewed (refused if it is not the pending one)")
     approve.set_defaults(func=_cmd_payroll_approve)
+
+    plan = commands.add_parser("plan", help="the incentive plan's versions, and what a change would have paid")
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True)
+    versions = plan_commands.add_parser("versions", help="the versions in HRHUB_PLAN_PATH and when each takes effect")
+    versions.set_defaults(func=_cmd_plan_versions)
+    diff = plan_commands.add_parser(
+        "diff", help="re-score past weeks from the warehouse with two plans and show what the change would have paid"
+    )
+    diff.add_argument("--from", dest="old", required=True, help="a plan file, or a version (history or warehouse)")
+    diff.add_argument("--to", dest="new", required=True, help="a plan file (or a version)")
+    diff.add_argument("--weeks", default=None, help="Mondays FIRST..LAST (inclusive); default: every scored week")
+    diff.add_argument("--csv", type=Path, default=None, help="also write every week, employee and component here")
+    diff.add_argument("--all", action="store_true", help="list unchanged employees and components too")
+    diff.set_defaults(func=_cmd_plan_diff)
     return parser
 
 

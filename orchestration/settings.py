@@ -21,7 +21,7 @@ class Settings:
     home: Path
     timezone: str
     first_week: str
-    plan_path: Path
+    plan_path: Path  # a folder of plan versions, or a single plan file
     exports_config_path: Path
     attendance_config_path: Path
     disabled_sources: frozenset[str] = frozenset()
@@ -80,7 +80,7 @@ def load_settings() -> Settings:
         home=Path(os.environ.get("HRHUB_HOME", PROJECT_ROOT / "var")).resolve(),
         timezone=os.environ.get("HRHUB_TIMEZONE", DEFAULT_TIMEZONE),
         first_week=os.environ.get("HRHUB_FIRST_WEEK", "2025-01-06"),
-        plan_path=Path(os.environ.get("HRHUB_PLAN_PATH", PROJECT_ROOT / "plans" / "default.yaml")),
+        plan_path=Path(os.environ.get("HRHUB_PLAN_PATH", PROJECT_ROOT / "plans")),
         exports_config_path=Path(os.environ.get("HRHUB_EXPORTS_CONFIG", PROJECT_ROOT / "config" / "exports.yaml")),
         attendance_config_path=Path(
             os.environ.get("HRHUB_ATTENDANCE_CONFIG", PROJECT_ROOT / "config" / "attendance.yaml")

@@ -8,6 +8,8 @@ Each problem is reported with its path in the file (``goals.payout_curve[2].atta
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -29,7 +31,10 @@ from pydantic import (
 
 from scoring.money import to_decimal
 
-DEFAULT_PLAN_PATH = Path(__file__).resolve().parents[1] / "plans" / "default.yaml"
+DEFAULT_PLANS_DIR = Path(__file__).resolve().parents[1] / "plans"
+"""The plan history: one file per version (``HRHUB_PLAN_PATH`` defaults to this folder)."""
+DEFAULT_PLAN_PATH = DEFAULT_PLANS_DIR / "default.yaml"
+"""The first version of the plan."""
 
 
 class PlanError(ValueError):
@@ -331,10 +336,22 @@ class Plan(_Section):
     payroll: PayrollRules
 
     _content_hash: str = PrivateAttr(default="")
+    _body: bytes = PrivateAttr(default=b"")
+    _source: str = PrivateAttr(default="")
 
     @property
     def content_hash(self) -> str:
         return self._content_hash
+
+    @property
+    def body(self) -> bytes:
+        """The exact bytes the plan was read from (what ``content_hash`` hashes), kept so a snapshot can be stored."""
+        return self._body
+
+    @property
+    def source(self) -> str:
+        """Where the plan was read from (a file, or a stored snapshot), for messages."""
+        return self._source
 
     def dbt_vars(self) -> dict[str, object]:
         """The attendance parameters as flat dbt vars, plus the plan identity for lineage columns."""
@@ -408,14 +425,132 @@ def parse_plan(data: bytes | str, source: str = "<plan>") -> Plan:
     except ValidationError as error:
         raise PlanError(source, [_problem(e) for e in error.errors()]) from None
     plan._content_hash = hashlib.sha256(raw).hexdigest()
+    plan._body = raw
+    plan._source = source
     return plan
 
 
 def load_plan(path: str | Path = DEFAULT_PLAN_PATH) -> Plan:
     """Load and validate the plan file at ``path``."""
     file = Path(path)
+    if file.is_dir():
+        raise PlanError(str(file), ["is a folder of plan versions: load it with load_plan_history"])
     try:
         data = file.read_bytes()
     except OSError as error:
         raise PlanError(str(file), [f"cannot be read: {error.strerror}"]) from None
     return parse_plan(data, source=str(file))
+
+
+# --- Plan history: every version HR has published, each in force from its Monday ---------------------------------
+
+PLAN_FILE_SUFFIXES = (".yaml", ".yml")
+
+
+class NoPlanInForceError(LookupError):
+    """A week before the first plan version takes effect: nothing says how to score or pay it."""
+
+
+class PlanHistoryError(PlanError):
+    """The plan folder cannot be used as a history; each problem names the file it is about."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        super().__init__(source, problems)
+        self.args = (f"{source} is not a valid plan history:\n" + "\n".join(f"  - {p}" for p in problems),)
+
+
+@dataclass(frozen=True)
+class PlanHistory:
+    """The plan's versions, oldest first; a week is scored with the version in force on its Monday.
+
+    A new version changes weeks from its ``effective_from`` on and leaves earlier weeks to the versions before it,
+    so publishing a change never rewrites the rules of weeks already scored. Build it with ``load_plan_history``
+    (or ``plan_history``), which validates the versions together.
+    """
+
+    plans: tuple[Plan, ...]
+    source: str
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return tuple(plan.version for plan in self.plans)
+
+    @property
+    def latest(self) -> Plan:
+        """The version with the latest ``effective_from`` (not necessarily in force yet)."""
+        return self.plans[-1]
+
+    def in_force(self, week: date) -> Plan:
+        """The version with the latest ``effective_from`` on or before ``week`` (a Monday)."""
+        in_force = [plan for plan in self.plans if plan.effective_from <= week]
+        if not in_force:
+            first = self.plans[0]
+            raise NoPlanInForceError(
+                f"no incentive plan is in force for the week of {week}: the first version in {self.source} "
+                f"({first.version}, {first.source}) takes effect on {first.effective_from}; add a plan version "
+                f"effective from {week} or earlier to score that week"
+            )
+        return in_force[-1]
+
+    def by_version(self, version: str) -> Plan | None:
+        return next((plan for plan in self.plans if plan.version == version), None)
+
+    def by_hash(self, content_hash: str) -> Plan | None:
+        return next((plan for plan in self.plans if plan.content_hash == content_hash), None)
+
+
+def _file_name(plan: Plan) -> str:
+    return Path(plan.source).name or plan.source
+
+
+def plan_history(plans: Sequence[Plan], source: str) -> PlanHistory:
+    """Validate ``plans`` as one history (distinct versions and effective dates, each effective on a Monday).
+
+    Raises ``PlanHistoryError`` naming ``source`` and, in each problem, the file(s) concerned.
+    """
+    if not plans:
+        raise PlanHistoryError(source, [f"holds no plan file ({' or '.join(PLAN_FILE_SUFFIXES)})"])
+    problems = []
+    for plan in plans:
+        if plan.effective_from.weekday() != 0:
+            problems.append(
+                f"{_file_name(plan)}: effective_from {plan.effective_from} is a {plan.effective_from:%A}; a plan "
+                "takes effect on a Monday (the first day of an ISO week)"
+            )
+    for label, key in (("version", lambda p: p.version), ("effective_from", lambda p: p.effective_from)):
+        seen: dict[object, list[Plan]] = {}
+        for plan in plans:
+            seen.setdefault(key(plan), []).append(plan)
+        for value, same in seen.items():
+            if len(same) > 1:
+                files = ", ".join(_file_name(plan) for plan in same)
+                hint = "give each version its own" if label == "version" else "each version needs its own"
+                problems.append(f"{label} {value} is declared by {files}; {hint} {label}")
+    if problems:
+        raise PlanHistoryError(source, problems)
+    return PlanHistory(tuple(sorted(plans, key=lambda plan: plan.effective_from)), source)
+
+
+def load_plan_history(path: str | Path = DEFAULT_PLANS_DIR) -> PlanHistory:
+    """The plan history at ``path``: a folder of plan files (one version each), or a single file (one version).
+
+    Every file of the folder ending in .yaml or .yml is a version (hidden files and sub-folders are ignored); all
+    of them are validated and every problem is reported, each prefixed with its file's name.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        return plan_history([load_plan(folder)], str(folder))
+    files = sorted(
+        file
+        for file in folder.iterdir()
+        if file.is_file() and file.suffix in PLAN_FILE_SUFFIXES and not file.name.startswith(".")
+    )
+    plans, problems = [], []
+    for file in files:
+        try:
+            plans.append(load_plan(file))
+        except PlanError as error:
+            problems.extend(f"{file.name}: {problem}" for problem in error.problems)
+    if problems:
+        raise PlanHistoryError(str(folder), problems)
+    return plan_history(plans, str(folder))

@@ -17,6 +17,7 @@ from exports.payroll_ledger import LedgerEvent, PayrollLedger
 from exports.payroll_release import lines_bytes, lines_name, paid_lines
 from exports.period_export import PeriodExport, render_adjustment, render_period, write_period_export
 from exports.targets import PayrollTarget
+from orchestration.lib.plan_pins import WeekPlan, period_week_plans, plans_bytes, plans_name
 from orchestration.lib.warehouse_rows import employees_for_payroll, input_fingerprint, rows
 from scoring.plan import Plan
 
@@ -56,20 +57,27 @@ def draft_week(
     ledger: PayrollLedger,
     drafts_dir: Path,
 ) -> list[TargetDraft]:
-    """Write (once) and record every target's draft for the pay period holding ``week``."""
+    """Write (once) and record every target's draft for the pay period holding ``week``.
+
+    ``plan`` is the week's plan, recorded when the period has no lines; beside each draft a ``*.plans.json``
+    names the plan every week of the period was scored with (what ``plan_pins`` pins an exported week to).
+    """
     employees = employees_for_payroll(con)
     drafts = []
     for name, target in sorted(targets.items()):
         period = pay_period_of(week, target.pay_frequency)
-        export = _render(target, period, _period_lines(con, period, target), employees, plan, ledger)
+        week_plans = period_week_plans(con, weeks_of_period(period, target.pay_frequency))
+        export = _render(target, period, _period_lines(con, period, target), employees, plan, ledger, week_plans)
         path = None
         if export is not None:
             out_dir = drafts_dir / name / period
             # The file is written before the ledger hears of it: a crash in between leaves a file the next run
             # finds identical (write-once) and then records, never a ledger entry without its file.
-            path = write_period_export(
-                out_dir, export, sidecars={lines_name(export.file_name): lines_bytes(export.line_records())}
-            )
+            sidecars = {
+                lines_name(export.file_name): lines_bytes(export.line_records()),
+                plans_name(export.file_name): plans_bytes(week_plans),
+            }
+            path = write_period_export(out_dir, export, sidecars=sidecars)
             ledger.record_draft(
                 LedgerEvent(
                     event="drafted",
@@ -104,15 +112,21 @@ def _render(
     employees: dict[str, tuple[str | None, str]],
     plan: Plan,
     ledger: PayrollLedger,
+    week_plans: list[WeekPlan],
 ) -> PeriodExport | None:
-    """The period's full file, or after a release the adjustment against what was paid (None: nothing to pay)."""
+    """The period's full file, or after a release the adjustment against what was paid (None: nothing to pay).
+
+    The manifest's plan hash is that of the plans the period's lines were scored with (``+``-joined when its weeks
+    were scored under several), so the same lines give the same manifest whichever week's run drafts them.
+    """
     lines = roll_up(weekly_lines, target.pay_frequency)
     versions = sorted({str(line.plan_version) for line in lines}) or [plan.version]
+    plan_hash = "+".join(sorted({p.plan_hash for p in week_plans})) or plan.content_hash
     common = {
         "pay_period": period,
         "plan_version": "+".join(versions),
-        "plan_hash": plan.content_hash,
-        "input_fingerprint": input_fingerprint([line.as_record() for line in lines], plan.content_hash),
+        "plan_hash": plan_hash,
+        "input_fingerprint": input_fingerprint([line.as_record() for line in lines], plan_hash),
     }
     paid = paid_lines(ledger, target.name, period)
     if paid is None:

@@ -19,7 +19,7 @@ from exports.targets import load_targets
 from orchestration.lib.payroll_approval import approve_and_release
 from orchestration.lib.payroll_drafts import draft_week
 from orchestration.settings import load_settings
-from scoring.plan import load_plan
+from scoring.plan import load_plan_history
 from scoring.weeks import parse_week
 
 
@@ -43,7 +43,7 @@ def main() -> None:
             draft_week(
                 con,
                 week,
-                load_plan(settings.plan_path),
+                load_plan_history(settings.plan_path).in_force(week),
                 load_targets(config["payroll_targets"]),
                 PayrollLedger(settings.payroll_ledger_path),
                 settings.payroll_drafts_dir,

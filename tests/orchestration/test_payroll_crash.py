@@ -11,10 +11,12 @@ import duckdb
 import pytest
 
 from exports.payroll_ledger import PayrollLedger
+from scoring.plan import DEFAULT_PLAN_PATH, load_plan
 
 WORKER = Path(__file__).with_name("payroll_crash_worker.py")
 ROOT = Path(__file__).parents[2]
 WEEK = "2026-03-02"  # in pay period 2026-03 (its Thursday is 03-05) for monthly targets
+PLAN_HASH = load_plan(DEFAULT_PLAN_PATH).content_hash
 
 
 def _warehouse(path: Path) -> Path:
@@ -29,7 +31,7 @@ def _warehouse(path: Path) -> Path:
         con.execute(
             """create table scoring.payroll_line (week_start date, employee_id varchar, pay_period varchar,
                component_code varchar, amount decimal(18, 2), currency varchar, quantity decimal(18, 2),
-               unit varchar, plan_version varchar, source_ref varchar)"""
+               unit varchar, plan_version varchar, source_ref varchar, plan_hash varchar)"""
         )
         lines = [
             ("E000001", "WEEKLY_GOAL_BONUS", Decimal("602.50"), None, None),
@@ -37,8 +39,11 @@ def _warehouse(path: Path) -> Path:
             ("E000003", "OVERTIME_HOURS", Decimal("0.00"), Decimal("6.50"), "hours"),
         ]
         con.executemany(
-            "insert into scoring.payroll_line values (?, ?, ?, ?, ?, 'CNY', ?, ?, '2026.1', ?)",
-            [(WEEK, e, WEEK, code, amount, qty, unit, f"{code}:{e}:{WEEK}") for e, code, amount, qty, unit in lines],
+            "insert into scoring.payroll_line values (?, ?, ?, ?, ?, 'CNY', ?, ?, '2026.1', ?, ?)",
+            [
+                (WEEK, e, WEEK, code, amount, qty, unit, f"{code}:{e}:{WEEK}", PLAN_HASH)
+                for e, code, amount, qty, unit in lines
+            ],
         )
     return path
 

@@ -1,5 +1,8 @@
 """dbt models as weekly-partitioned assets: the plan's attendance rules and the attendance site configuration
-(devices, source precedence) go in as vars, the partition window through the environment (see lib/dbt_vars.py)."""
+(devices, source precedence) go in as vars, the partition window through the environment (see lib/dbt_vars.py).
+
+A window runs with the attendance rules of its weeks' plans (each week's plan in force, or the plan it was exported
+with); a window whose weeks need different attendance rules fails and is run one week per run instead."""
 
 import json
 from collections.abc import Iterator
@@ -8,11 +11,13 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from exports.payroll_ledger import PayrollLedger
 from orchestration.defs.partitions import weekly_partitions, whole_window
-from orchestration.defs.resources import PlanResource
+from orchestration.defs.resources import ExportsResource, PlanResource, WarehouseResource
 from orchestration.lib.attendance_config import load_attendance_config
 from orchestration.lib.dbt_translator import HrhubDbtTranslator
-from orchestration.lib.dbt_vars import partition_window, rule_vars
+from orchestration.lib.dbt_vars import partition_window, rule_vars, window_rules_plan, window_weeks
+from orchestration.lib.plan_pins import choose_plans, replan_requested, stored_plans_at
 from orchestration.settings import load_settings
 
 from .project import SCHEDULED_BUILD, dbt_project
@@ -27,10 +32,25 @@ translator = HrhubDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_ass
     dagster_dbt_translator=translator,
     backfill_policy=whole_window,
 )
-def hrhub_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, plan: PlanResource) -> Iterator[Any]:
+def hrhub_dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    plan: PlanResource,
+    warehouse: WarehouseResource,
+    exports: ExportsResource,
+) -> Iterator[Any]:
     window = context.partition_time_window
     settings = load_settings()
     site_vars = load_attendance_config(settings.attendance_config_path).dbt_vars()
-    dbt_vars = rule_vars(settings.timezone, plan.load().dbt_vars(), site_vars)
+    # Each week's plan: in force for it, or the one it was exported with (see orchestration/lib/plan_pins.py).
+    ledger = PayrollLedger(exports.payroll_ledger_path)
+    replan = replan_requested(context.run.tags)
+    weeks = window_weeks(window.start, window.end)
+    choices = choose_plans(plan.history(), weeks, ledger, replan, stored_plans_at(warehouse.path))
+    for choice in choices.values():
+        if choice.status != "in_force":
+            context.log.warning(choice.note)
+    rules = window_rules_plan({week: choice.plan for week, choice in choices.items()})
+    dbt_vars = rule_vars(settings.timezone, rules.dbt_vars(), site_vars)
     with partition_window(window.start, window.end):
         yield from dbt.cli([*SCHEDULED_BUILD, "--vars", json.dumps(dbt_vars)], context=context).stream()

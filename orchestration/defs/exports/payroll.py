@@ -17,6 +17,7 @@ from orchestration.defs.resources import ExportsResource, PlanResource, Warehous
 from orchestration.lib.asset_keys import mart_key, scoring_key
 from orchestration.lib.ingest import partition_week
 from orchestration.lib.payroll_drafts import draft_week
+from orchestration.lib.plan_pins import scored_plan
 
 
 @dg.asset(
@@ -31,11 +32,14 @@ from orchestration.lib.payroll_drafts import draft_week
 def payroll_files(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, plan: PlanResource, exports: ExportsResource
 ) -> dg.MaterializeResult:
-    current = plan.load()
+    week = partition_week(context)
     targets = load_targets(exports.config().get("payroll_targets") or {})
     ledger = PayrollLedger(Path(exports.payroll_ledger_path))
     with connect(warehouse.path, read_only=True) as con:
-        drafts = draft_week(con, partition_week(context), current, targets, ledger, Path(exports.payroll_drafts_dir))
+        # The plan the week's lines were scored with (a pinned week keeps its exported plan).
+        history = plan.history()
+        current = scored_plan(con, history, week, "payroll_line") or history.in_force(week)
+        drafts = draft_week(con, week, current, targets, ledger, Path(exports.payroll_drafts_dir))
     for draft in drafts:
         for rejected in draft.rejected:
             context.log.warning(

@@ -17,6 +17,7 @@ from orchestration.defs.partitions import week_by_week, weekly_partitions
 from orchestration.defs.resources import ExportsResource, PlanResource, WarehouseResource
 from orchestration.lib.asset_keys import mart_key, scoring_key
 from orchestration.lib.ingest import partition_week
+from orchestration.lib.plan_pins import plans_for_hashes
 from orchestration.lib.warehouse_rows import rows
 
 # The period's rows of each table the statement explains (weeks bound as a list parameter).
@@ -64,7 +65,10 @@ def pay_statements(
             for name, sql in _PERIOD_ROWS.items()
         }
         employees = rows(con, "select * from marts.dim_employee")
-    statements, rejected = build_period_statements(period, employees, [plan.load()], weeks=weeks, **tables)
+        # Every plan the period's rows were scored with: the history's versions and any stored earlier text.
+        scored = [row for name in ("payroll_lines", "goal_rows", "joint_rows", "pool_rows") for row in tables[name]]
+        plans = plans_for_hashes(con, plan.history(), {str(row["plan_hash"]) for row in scored})
+    statements, rejected = build_period_statements(period, employees, plans, weeks=weeks, **tables)
     out_dir = Path(exports.statements_dir) / period / f"as_of_{week}"
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     for statement in statements:

@@ -13,6 +13,7 @@ from orchestration.defs.partitions import week_by_week, weekly_partitions
 from orchestration.defs.resources import PlanResource, WarehouseResource
 from orchestration.lib.asset_keys import mart_key, scoring_key
 from orchestration.lib.ingest import partition_week
+from orchestration.lib.plan_pins import scored_plan
 from scoring.flexible_shifts import ShiftRequest, rank_flexible_shift_requests
 
 from . import marts
@@ -34,8 +35,10 @@ def flexible_shift_queue(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, plan: PlanResource
 ) -> dg.MaterializeResult:
     week = partition_week(context)
-    current = plan.load()
     with connect(warehouse.path) as con:
+        # The plan the week's attainment was scored with (a pinned week keeps its exported plan).
+        history = plan.history()
+        current = scored_plan(con, history, week, GOALS) or history.in_force(week)
         requests = [
             ShiftRequest(*row)
             for row in con.execute(

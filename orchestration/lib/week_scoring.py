@@ -1,0 +1,173 @@
+"""Scoring one week from the marts with a given plan: the computation of the ``weekly_scoring`` asset, reusable.
+
+The asset calls ``score_week_from_marts`` and writes what it returns; ``hrhub plan diff`` calls the same function
+(read-only) with two plans and compares the payroll lines, so a what-if pays exactly what a run would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from orchestration.defs.scoring import marts
+from scoring.activity_points import EmployeeWeekPoints, RejectedEvent, like_points_by_story, score_activity_week
+from scoring.attainment import GoalItem, GoalResult, RejectedItem, score_week
+from scoring.joint_incentive import (
+    Contribution,
+    DesignerWeek,
+    JointInputError,
+    JointResult,
+    OperatorWeek,
+    PoolAllocation,
+    RejectedJointInput,
+    allocate_project_pool,
+    score_joint_week,
+)
+from scoring.payroll_lines import PayrollLine, build_payroll_lines
+from scoring.plan import Plan
+
+GOALS = "score_goal_attainment_weekly"
+JOINT = "score_joint_incentive_weekly"
+POOL = "score_project_pool_weekly"
+POINTS = "score_activity_points_weekly"
+PAYROLL = "payroll_line"
+REJECTED = "rejected_inputs"
+_REJECTED_COLUMNS = ["score", "reference", "reason"]
+
+
+@dataclass(frozen=True)
+class WeekScores:
+    """Everything one week's scoring produced with ``plan``, before anything is written."""
+
+    week: date
+    plan: Plan
+    goals: list[GoalResult]
+    goals_rejected: list[RejectedItem]
+    joint: list[JointResult]
+    joint_rejected: list[RejectedJointInput]
+    pools: list[PoolAllocation]
+    pool_rejected: list[tuple[str, str]]
+    points: list[EmployeeWeekPoints]
+    points_rejected: list[RejectedEvent]
+    lines: list[PayrollLine]
+    excluded: pd.DataFrame  # inputs of people not employed in the week, with the reason
+
+    def records(self) -> dict[str, list[dict[str, object]]]:
+        """The rows of each ``scoring`` table, keyed by table name (plan columns are added when written)."""
+        return {
+            GOALS: [r.as_record() for r in self.goals],
+            JOINT: [r.as_record() for r in self.joint],
+            POOL: [s.as_record() for a in self.pools for s in a.shares],
+            POINTS: [p.as_record() for p in self.points],
+            PAYROLL: [line.as_record() for line in self.lines],
+        }
+
+    def rejected(self) -> pd.DataFrame:
+        """Every input row a score could not use, with the reason (``scoring.rejected_inputs``)."""
+        return pd.concat(
+            [
+                _rejections(GOALS, self.goals_rejected, lambda r: f"{r.item.employee_id}:{r.item.metric}"),
+                _rejections(JOINT, self.joint_rejected, lambda r: r.input.employee_id),
+                pd.DataFrame(
+                    [{"score": POOL, "reference": p, "reason": reason} for p, reason in self.pool_rejected],
+                    columns=_REJECTED_COLUMNS,
+                ).astype("string"),
+                _rejections(POINTS, self.points_rejected, lambda r: r.event.event_id),
+                self.excluded,
+            ]
+        )
+
+
+def _rejections(score: str, rejected: Sequence[object], describe: Callable[[object], str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"score": score, "reference": describe(item), "reason": item.reason} for item in rejected],  # type: ignore[attr-defined]
+        columns=_REJECTED_COLUMNS,
+    ).astype("string")
+
+
+def _not_employed_rejections(
+    not_employed: dict[str, str],
+    goal_items: list[GoalItem],
+    designers: list[DesignerWeek],
+    operators: list[OperatorWeek],
+    contributions: dict[str, list[Contribution]],
+) -> pd.DataFrame:
+    """Inputs of people not employed in the week: kept out of scoring and listed with the reason."""
+    found = [
+        *((GOALS, f"{i.employee_id}:{i.metric}", i.employee_id) for i in goal_items),
+        *(
+            (JOINT, f"{p.employee_id}:{role}", p.employee_id)
+            for role, ps in (("designer", designers), ("operator", operators))
+            for p in ps
+        ),
+        *((POOL, f"{project}:{c.employee_id}", c.employee_id) for project, cs in contributions.items() for c in cs),
+    ]
+    return pd.DataFrame(
+        [
+            {"score": score, "reference": ref, "reason": not_employed[person]}
+            for score, ref, person in found
+            if person in not_employed
+        ],
+        columns=_REJECTED_COLUMNS,
+    ).astype("string")
+
+
+def score_week_from_marts(
+    con: duckdb.DuckDBPyConnection, week: date, plan: Plan, tz: str, activity_points: bool = True
+) -> WeekScores:
+    """Read ``week``'s inputs from the marts and score them with ``plan``; reads only, writes nothing.
+
+    Goal history (for "improving" and streaks) is the earlier weeks as stored in ``scoring``. Activity points pay
+    nothing through payroll; ``activity_points=False`` skips them (a what-if of pay does not need them).
+    """
+    bases = marts.variable_bases(con)
+    not_employed = marts.employment_gaps(con, week)
+    goal_items = marts.goal_items(con, week)
+    designers = marts.designer_weeks(con, week, bases)
+    operators = marts.operator_weeks(con, week, bases)
+    contributions = marts.project_contributions(con, week)
+    excluded = _not_employed_rejections(not_employed, goal_items, designers, operators, contributions)
+    goals, goals_rejected = score_week(
+        [item for item in goal_items if item.employee_id not in not_employed],
+        marts.employee_roles(con),
+        marts.goal_history(con, week),
+        plan,
+    )
+    joint, joint_rejected = score_joint_week(
+        [d for d in designers if d.employee_id not in not_employed],
+        [o for o in operators if o.employee_id not in not_employed],
+        plan,
+    )
+    contributions = {
+        project: [c for c in people if c.employee_id not in not_employed] for project, people in contributions.items()
+    }
+    pools, pool_rejected = [], []
+    for project_id, profit in marts.project_profits(con, week).items():
+        try:
+            pools.append(allocate_project_pool(project_id, week, profit, contributions.get(project_id, []), plan))
+        except JointInputError as error:
+            pool_rejected.append((project_id, error.reason))
+    points, points_rejected = [], []
+    if activity_points:
+        prior_likes = like_points_by_story(marts.activity_events(con, week, earlier=True), plan, tz)
+        points, points_rejected = score_activity_week(marts.activity_events(con, week), plan, tz, prior_likes)
+        points = [p for p in points if p.week_start == week]
+    lines = build_payroll_lines(week, plan, goals, joint, pools, marts.overtime_hours(con, week))
+    return WeekScores(
+        week=week,
+        plan=plan,
+        goals=goals,
+        goals_rejected=goals_rejected,
+        joint=joint,
+        joint_rejected=joint_rejected,
+        pools=pools,
+        pool_rejected=pool_rejected,
+        points=points,
+        points_rejected=points_rejected,
+        lines=lines,
+        excluded=excluded,
+    )
