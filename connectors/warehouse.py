@@ -78,6 +78,7 @@ def replace_week(
         con.execute(
             f"create table if not exists {target} as select {casts}, * exclude ({excluded}) from incoming limit 0"
         )
+        _add_new_columns(con, schema, table, declared)
         where = "week_start = ?"
         params: list[object] = [week_start]
         for column, value in (extra_key or {}).items():
@@ -92,6 +93,22 @@ def replace_week(
     finally:
         con.unregister("incoming")
     return len(frame)
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str, declared: dict[str, str]) -> None:
+    """A column the loader sends that an older table lacks (a connector gained a field) is added, empty for the
+    weeks loaded before, instead of failing every load after an upgrade."""
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+    for name, sql_type, *_ in con.execute("describe select * from incoming").fetchall():
+        if name not in existing:
+            column_type = declared.get(name, sql_type)
+            con.execute(f"alter table {_quoted(schema)}.{_quoted(table)} add column {_quoted(name)} {column_type}")
 
 
 def replace_quarantine(

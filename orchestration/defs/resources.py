@@ -13,10 +13,11 @@ import yaml
 from dagster_dbt import DbtCliResource
 
 from connectors.dingtalk import DingTalkClient, DingTalkConfig
-from connectors.feishu import FeishuAttendanceClient, FeishuAttendanceConfig
+from connectors.feishu import FeishuAttendanceClient, FeishuAttendanceConfig, FeishuOkrClient, FeishuOkrConfig
 from connectors.ga4.client import Ga4Client, Ga4Config
 from connectors.http import Secret
 from connectors.jira.client import JiraClient, JiraConfig
+from connectors.jira.work import JiraWorkClient
 from connectors.shopify.client import ShopifyClient, ShopifyConfig
 from connectors.wecom.client import WeComClient, WeComConfig
 from connectors.zkbiotime import ZkBioTimeClient, ZkBioTimeConfig
@@ -24,7 +25,7 @@ from exports.channels.config import parse_channel_config
 from exports.delivery import build_senders
 from exports.delivery.senders import Senders
 from orchestration.settings import load_settings
-from scoring.plan import Plan, load_plan
+from scoring.plan import Plan, PlanHistory, load_plan_history
 
 from .dbt.project import dbt_project
 
@@ -40,12 +41,20 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class PlanResource(dg.ConfigurableResource):
-    """The HR-editable incentive plan file; its version and content hash go on every output row."""
+    """The HR-editable incentive plan: a folder of versions (or one file); version and hash go on every output row.
+
+    Weekly assets score a week with the version in force for it (``history().in_force(week)``), or with the version
+    the week was exported with (``orchestration/lib/plan_pins.py``).
+    """
 
     path: str
 
+    def history(self) -> PlanHistory:
+        return load_plan_history(self.path)
+
     def load(self) -> Plan:
-        return load_plan(self.path)
+        """The newest version. Not week-aware: anything that scores a week uses ``history()`` instead."""
+        return self.history().latest
 
 
 class InboxResource(dg.ConfigurableResource):
@@ -88,6 +97,15 @@ class FeishuResource(dg.ConfigurableResource):
     def client(self) -> FeishuAttendanceClient:
         return FeishuAttendanceClient(
             FeishuAttendanceConfig(base_url=self.base_url, app_id=self.app_id, app_secret=Secret(self.app_secret))
+        )
+
+    def okr_client(self) -> FeishuOkrClient:
+        """Feishu OKR with the same app (it needs ``okr:okr:readonly``); users are named by their open_id, which
+        every employee has (the user_id of the attendance app exists only where Feishu is the punch source)."""
+        return FeishuOkrClient(
+            FeishuOkrConfig(
+                base_url=self.base_url, app_id=self.app_id, app_secret=Secret(self.app_secret), user_id_type="open_id"
+            )
         )
 
 
@@ -136,6 +154,10 @@ class JiraResource(dg.ConfigurableResource):
 
     def client(self) -> JiraClient:
         return JiraClient(JiraConfig(base_url=self.base_url, email=self.email, api_token=Secret(self.api_token)))
+
+    def work_client(self) -> JiraWorkClient:
+        """Resolved issues and worklogs (the work that measures goals), with the same site and credentials."""
+        return JiraWorkClient(JiraConfig(base_url=self.base_url, email=self.email, api_token=Secret(self.api_token)))
 
 
 def source_resources() -> dict[str, dg.ConfigurableResource]:

@@ -11,9 +11,12 @@ from sandbox.sample.config import SampleConfig
 from sandbox.sample.contract import TABLE_COLUMNS
 from sandbox.sample.demand import build_demand
 from sandbox.sample.goals import build_goals
+from sandbox.sample.jira_work import build_jira_work
+from sandbox.sample.okrs import build_okrs
 from sandbox.sample.orders import build_orders
 from sandbox.sample.people import build_people
 from sandbox.sample.randomness import topic_rng
+from sandbox.sample.tickets import build_tickets
 from sandbox.sample.traffic import build_traffic
 
 
@@ -21,16 +24,20 @@ def generate_sample(config: SampleConfig) -> dict[str, pd.DataFrame]:
     """Table name -> frame, with exactly the contract's tables and columns (see ``sandbox.sample`` for dtypes)."""
     people = build_people(config, topic_rng(config, "people"))
     attendance = build_attendance(config, people)
+    okrs = build_okrs(config, people)
     catalog = build_catalog(config, people)
     traffic = build_traffic(config, catalog)
     tables = {
         "employees": people.frame,
         **attendance.tables,
-        "goals": build_goals(config, people, attendance),
+        "goals": build_goals(config, people, attendance, okrs.team_week_objectives),
+        **okrs.tables,
         **catalog.tables,
         **traffic.tables,
         **build_orders(config, catalog, traffic),
         **build_activities(config, people),
         **build_demand(config, people),
     }
+    tables["service_tickets"] = build_tickets(config, tables["goals"])
+    tables.update(build_jira_work(config, people, tables["goals"]))
     return {name: tables[name][list(columns)] for name, columns in TABLE_COLUMNS.items()}

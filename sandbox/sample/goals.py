@@ -7,6 +7,9 @@ Volume metrics shrink with days absent or on leave, and R&D is at about 70% in t
 "technical department at 70%" question), for a reason the dashboard can find: story points fell to about half
 and reopened bugs rose, while code review held. Numbers are text, as Jira custom fields carry them.
 
+``objective_id`` links each item to the OKR tree (``okrs.py``): the objective of the employee's team in the
+quarter holding the week.
+
 ``channel`` says how a goal reaches hrhub: the Functional department's managers fill a weekly goal sheet
 (``goal_sheet``, dropped in the inbox); everyone else's goals are Jira ``Goal`` issues (``jira``).
 """
@@ -161,7 +164,11 @@ def _items(
     )
 
 
-def build_goals(config: SampleConfig, people: People, attendance: Attendance) -> pd.DataFrame:
+def build_goals(
+    config: SampleConfig, people: People, attendance: Attendance, team_objectives: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``team_objectives`` (team, week, objective_id; see ``okrs.Okrs``) fills ``objective_id``: the OKR objective
+    of the goal owner's team in the quarter of the goal's week (missing without one)."""
     rng = topic_rng(config, "goals")
     weeks = _employee_weeks(config, people, attendance, rng)
     target_draw = rng.random((people.size, MAX_ITEMS))
@@ -187,5 +194,20 @@ def build_goals(config: SampleConfig, people: People, attendance: Attendance) ->
             "weight": items["weight"],
             "direction": items["direction"].astype("str"),
             "channel": pd.array(np.where(on_sheet, GOAL_SHEET, JIRA), dtype="str"),
+            "objective_id": _objective_ids(config, people, items, team_objectives),
         }
     )
+
+
+def _objective_ids(
+    config: SampleConfig, people: People, items: pd.DataFrame, team_objectives: pd.DataFrame | None
+) -> pd.api.extensions.ExtensionArray:
+    """The team objective of each goal item's employee and week (missing where the team has none)."""
+    key = people.team[items["employee"].to_numpy()] * config.weeks + items["week"].to_numpy()
+    if team_objectives is None or team_objectives.empty:
+        return pd.array(np.full(len(items), None), dtype="str")
+    lookup = pd.Series(
+        team_objectives["objective_id"].to_numpy(),
+        index=team_objectives["team"].to_numpy() * config.weeks + team_objectives["week"].to_numpy(),
+    )
+    return pd.array(lookup.reindex(key).to_numpy(), dtype="str")

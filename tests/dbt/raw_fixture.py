@@ -35,6 +35,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from connectors.files.schemas import raw_frame
+from connectors.http import records_frame
+from connectors.jira.work import ISSUE_DTYPES, WORKLOG_DTYPES
 from connectors.warehouse import connect, replace_week
 
 FIXTURE_WEEK = date(2026, 3, 2)
@@ -46,6 +48,8 @@ DEVICES = [SKEWED_DEVICE, TOKYO_DEVICE]
 EVERY_VALID_PAIR_SHIFTS = ["SPLIT"]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLANNING_TABLES = ("service_inquiries_hourly", "promotion_calendar", "shift_requests")
+JIRA_WORK_TABLES = {"jira_work_issues": ISSUE_DTYPES, "jira_worklogs": WORKLOG_DTYPES}
+GOAL_FILE_TABLES = ("goal_sheet_rows", "helpdesk_tickets")  # tests/dbt/test_goal_sheets_and_tickets.py fills them
 
 
 def _epoch(local: str) -> int:
@@ -283,6 +287,7 @@ def _goal(
         "weight": weight,
         "direction": direction,
         "goal_week": "2026-03-02",
+        "objective_id": None,
         "updated": updated,
     }
 
@@ -552,8 +557,13 @@ def write_raw_tables(database: Path) -> None:
     with connect(database) as con:
         for table, source, week, frame in _fixture_tables():
             replace_week(con, table, week, frame, source)
-        for table in PLANNING_TABLES:  # no planning inputs here: tests/dbt/test_planning_models.py has its own
+        from tests.dbt.okr_fixture import write_okr_tables  # it reads this module's weeks
+
+        write_okr_tables(con)
+        for table in (*PLANNING_TABLES, *GOAL_FILE_TABLES):  # the planning and goal-file tests load their own
             replace_week(con, table, FIXTURE_WEEK, raw_frame(table, []), "inbox")
+        for table, dtypes in JIRA_WORK_TABLES.items():  # tests/integration/test_jira_goal_actuals.py loads real ones
+            replace_week(con, table, FIXTURE_WEEK, records_frame([], dtypes), "jira")
         con.execute(
             "create table if not exists raw.quarantine (week_start date, table_name varchar, source_ref varchar,"
             " reason varchar, payload varchar, _source varchar, _batch_id varchar)"

@@ -85,7 +85,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
             columns=["event_id", "employee_id", "kind", "recipient_id", "course"],
         )
         replace_week(con, "goal_consequence_events", WEEK, events, "test", schema="scoring")
-    result = run_dbt(["build", "--select", "tag:reads_scores"], database, work_dir, DBT_VARS)
+    dashboards = "rpt_goal_department_dashboard_weekly rpt_goal_at_risk_weekly"
+    result = run_dbt(["build", "--select", *dashboards.split()], database, work_dir, DBT_VARS)
     assert failures(result) == []
     return database
 

@@ -110,9 +110,9 @@ def test_marts_hold_the_sample_company(pipeline):
 
 def test_scores_carry_the_plan_and_payroll_file_matches_its_manifest(pipeline):
     settings, week = pipeline["settings"], pipeline["week"]
-    from scoring.plan import load_plan
+    from scoring.plan import load_plan_history
 
-    plan = load_plan(settings.plan_path)
+    plan = load_plan_history(settings.plan_path).in_force(week)
     for table in ("score_goal_attainment_weekly", "score_joint_incentive_weekly", "payroll_line"):
         versions = _query(
             settings, f"select distinct plan_version, plan_hash from scoring.{table} where week_start = ?", [week]
@@ -205,22 +205,44 @@ def test_hr_approval_releases_the_reviewed_bytes_and_a_rerun_pays_nothing_twice(
 
 
 def test_a_released_week_recomputed_under_a_new_plan_drafts_only_the_deltas(pipeline, tmp_path):
-    """Runs after the approval: the weekly bonus base goes 500 -> 550; the week is re-run; HR gets an adjustment."""
+    """Runs after the approval: the weekly bonus base goes 500 -> 550 in a new plan version covering the week. A
+    re-run keeps the plan the week was paid with; a run tagged to re-plan exported weeks drafts the adjustment."""
     from exports.payroll_ledger import PayrollLedger
     from exports.payroll_release import lines_name, read_lines
+    from orchestration.lib.plan_pins import REPLAN_TAG
     from orchestration.local_run import pipeline_job, run_week
+    from scoring.plan import load_plan_history
 
     settings, week = pipeline["settings"], pipeline["week"]
     ledger = PayrollLedger(settings.payroll_ledger_path)
     [released] = ledger.released("weekly_csv", week.isoformat())
     paid = read_lines(Path(released.draft_dir) / lines_name(released.file_name))
-    plan = settings.plan_path.read_text(encoding="utf-8")
+    exported = load_plan_history(settings.plan_path).in_force(week)
+    plan = exported.body.decode("utf-8")
     changed = plan.replace('version: "2026.1"', 'version: "2026.2"').replace('default: "500"', 'default: "550"')
     assert changed.count("2026.2") == 1 and '"550"' in changed
     (tmp_path / "plan.yaml").write_text(changed, encoding="utf-8")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("HRHUB_PLAN_PATH", str(tmp_path / "plan.yaml"))
-        assert run_week(pipeline_job(), week, pipeline["instance"]).success
+        monkeypatch.setenv("HRHUB_PLAN_PATH", str(tmp_path / "plan.yaml"))  # the old version's file is gone, too
+        job = pipeline_job()
+        assert run_week(job, week, pipeline["instance"]).success
+        pinned = "select distinct plan_version, plan_hash from scoring.payroll_line where week_start = ?"
+        assert _query(settings, pinned, [week]) == [("2026.1", exported.content_hash)]
+        assert ledger.pending_draft("weekly_csv", week.isoformat()) is None
+        graph = job.asset_layer.asset_graph
+        downstream = [
+            key
+            for key in graph.get_all_asset_keys()
+            if graph.get(key).is_executable and graph.get(key).group_name in ("scoring", "exports")
+        ]
+        replanned = job.execute_in_process(
+            instance=pipeline["instance"],
+            partition_key=week.isoformat(),
+            asset_selection=downstream,
+            tags={REPLAN_TAG: "true"},
+            raise_on_error=False,
+        )
+        assert replanned.success
 
     adjustment = ledger.pending_draft("weekly_csv", week.isoformat())
     assert adjustment is not None and adjustment.kind == "adjustment"
@@ -280,3 +302,96 @@ def test_planted_roster_breach_is_reported_and_punch_loads_report_their_weeks(pi
     event = instance.get_latest_materialization_event(dg.AssetKey(["raw", "zk_punches"]))
     touched = event.asset_materialization.metadata["weeks_touched"].value
     assert str(week) in touched
+
+
+def test_goals_arrive_from_every_goal_tool_with_measured_actuals(pipeline):
+    settings, week = pipeline["settings"], pipeline["week"]
+    by_source = dict(
+        _query(
+            settings,
+            """select g.goal_source || ':' || case when e.department = 'Functional' then 'functional' else 'other' end,
+                      count(*)
+               from marts.fct_goal_progress_weekly g join marts.dim_employee e using (employee_id)
+               where g.week_start = ? group by 1""",
+            [week],
+        )
+    )
+    assert set(by_source) == {"goal_sheet:functional", "jira:other"}  # Functional managers fill sheets
+    measured = _query(
+        settings,
+        """select metric, actual_source, count(*), sum(case when actual = reported_actual then 1 else 0 end)
+           from marts.fct_goal_progress_weekly
+           where week_start = ? and metric in ('story_points_done', 'tickets_resolved', 'learning_hours')
+           group by 1, 2 order by 1, 2""",
+        [week],
+    )
+    measured_by = {"learning_hours": "jira", "story_points_done": "jira", "tickets_resolved": "helpdesk"}
+    assert {metric for metric, *_ in measured} == set(measured_by)
+    for metric, source, _, _ in measured:  # "(none recorded)": the tool saw no work, so the actual is 0
+        assert source in (f"measured:{measured_by[metric]}", f"measured:{measured_by[metric]} (none recorded)")
+    assert all(rows == agreeing for _, _, rows, agreeing in measured)  # the sample's tools agree with its goals
+    assert _query(
+        settings, "select count(*) from intermediate.int_unmapped_source_ids where week_start = ?", [week]
+    ) == [(0,)]
+
+
+def test_the_dashboard_answers_why_rd_is_at_70_percent(pipeline):
+    settings, week = pipeline["settings"], pipeline["week"]
+    rows = {
+        department: (attainment, weakest, summary)
+        for department, attainment, weakest, summary in _query(
+            settings,
+            """select department, attainment, weakest_metric, summary
+               from marts.rpt_goal_department_dashboard_weekly where week_start = ?""",
+            [week],
+        )
+    }
+    departments = {d for (d,) in _query(settings, "select distinct department from marts.dim_employee")}
+    assert set(rows) == departments
+    attainment, weakest, summary = rows["R&D"]
+    assert Decimal("0.6") < attainment < Decimal("0.8")  # the planted week: story points halved, reopened bugs up
+    assert weakest == "story_points_done"
+    assert summary.startswith("R&D at ") and "weakest metric story_points_done" in summary
+    others = [a for d, (a, _, _) in rows.items() if d != "R&D"]
+    assert min(others) > attainment
+
+
+def test_the_goal_tree_links_weekly_goals_to_company_objectives(pipeline):
+    settings, week = pipeline["settings"], pipeline["week"]
+    nodes = _query(
+        settings,
+        """select node_id, node_type, parent_node_id, level, goals_aligned
+           from marts.rpt_goal_tree_weekly where week_start = ?""",
+        [week],
+    )
+    ids = {node_id for node_id, *_ in nodes}
+    goals = [n for n in nodes if n[1] == "weekly_goal"]
+    assert goals and all(parent in ids for _, _, parent, _, _ in goals)  # every goal hangs under a loaded objective
+    [company] = [n for n in nodes if n[3] == "company"]
+    assert company[4] == len(goals)  # the company objective sees every aligned goal below it
+    teams = [n for n in nodes if n[3] == "team"]
+    assert teams and sum(n[4] for n in teams) == len(goals)
+
+
+def test_consequences_follow_the_bands(pipeline):
+    settings, week = pipeline["settings"], pipeline["week"]
+    counts = dict(
+        _query(
+            settings,
+            """select s.band || '>' || c.kind, count(*)
+               from scoring.score_goal_attainment_weekly s
+               join scoring.goal_consequence_events c using (employee_id, week_start)
+               where s.week_start = ? group by 1""",
+            [week],
+        )
+    )
+    bands = dict(
+        _query(
+            settings,
+            "select band, count(*) from scoring.score_goal_attainment_weekly where week_start = ? group by 1",
+            [week],
+        )
+    )
+    assert counts.get("at_risk>manager_alert", 0) == bands.get("at_risk", 0) > 0
+    assert counts.get("exceeded>extra_leave", 0) == bands.get("exceeded", 0)
+    assert counts.get("improving>improvement_note", 0) == bands.get("improving", 0)

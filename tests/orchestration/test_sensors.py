@@ -12,7 +12,7 @@ import pytest
 from orchestration.defs.ingestion.sensors import (
     INBOX_SETTLE_SECONDS,
     inbox_sensor,
-    late_punch_sensor,
+    late_data_sensor,
     weeks_to_watch,
 )
 from orchestration.lib.asset_keys import raw_key
@@ -74,12 +74,21 @@ def test_a_load_touching_an_earlier_week_recomputes_that_week_once():
     with dg.instance_for_test() as instance:
         _report(instance, "zk_punches", "2026-03-09", ["2026-03-02", "2026-03-09"])  # history before the sensor
         context = dg.build_sensor_context(instance=instance)
-        assert _requests(late_punch_sensor, context) == []  # switching the sensor on does not replay history
+        assert _requests(late_data_sensor, context) == []  # switching the sensor on does not replay history
 
         _report(instance, "dingtalk_punches", "2026-03-16", ["2026-03-02", "2026-03-09", "2026-03-16"])
         _report(instance, "wecom_checkins", "2026-03-16", ["2026-03-16"])
         context = dg.build_sensor_context(instance=instance, cursor=context.cursor)
-        assert sorted(r.partition_key for r in _requests(late_punch_sensor, context)) == ["2026-03-02", "2026-03-09"]
+        assert sorted(r.partition_key for r in _requests(late_data_sensor, context)) == ["2026-03-02", "2026-03-09"]
 
         context = dg.build_sensor_context(instance=instance, cursor=context.cursor)
-        assert _requests(late_punch_sensor, context) == []  # each load is acted on once
+        assert _requests(late_data_sensor, context) == []  # each load is acted on once
+
+
+def test_a_late_jira_worklog_recomputes_the_week_it_belongs_to():
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance)
+        assert _requests(late_data_sensor, context) == []
+        _report(instance, "jira_worklogs", "2026-03-16", ["2026-03-09"])  # a worklog of last week edited today
+        context = dg.build_sensor_context(instance=instance, cursor=context.cursor)
+        assert [r.partition_key for r in _requests(late_data_sensor, context)] == ["2026-03-09"]

@@ -3,9 +3,10 @@
 - ``inbox_sensor``: a file dropped in (or changed in) the inbox folder of the week in progress or the week just
   ended starts a run of that week's file ingestion and everything downstream, once the folder has been quiet for
   ``INBOX_SETTLE_SECONDS`` (so a file still being copied is not read half-written).
-- ``late_punch_sensor``: when a load brings punches for an earlier week that no earlier load had (a device uploading
-  offline logs, a correction found by the apps' lookback re-read), that earlier week's attendance marts, scores and
-  exports are recomputed, so late punches change the week they belong to instead of being skipped.
+- ``late_data_sensor``: when a load brings punches for an earlier week that no earlier load had (a device uploading
+  offline logs, a correction found by the apps' lookback re-read), or Jira work for an earlier week (a worklog
+  edited later), that earlier week's marts, scores and exports are recomputed, so late data changes the week it
+  belongs to instead of being skipped.
 
 Run keys make both idempotent: the same folder state or the same late load never starts two runs.
 """
@@ -32,13 +33,16 @@ from scoring.weeks import parse_week
 
 INBOX_SETTLE_SECONDS = 10
 PUNCH_TABLE_KEYS = [raw_key(table) for table in PUNCH_TIME_COLUMNS]
+# Loads that can bring data for an earlier week and say so in their `late_weeks` metadata: punches, and Jira
+# work (a worklog edited or an issue resolved after its week was scored changes that week's goal actuals).
+LATE_DATA_KEYS = [*PUNCH_TABLE_KEYS, raw_key("jira_work_issues"), raw_key("jira_worklogs")]
 
 # Whole multi-assets (scoring writes several tables in one step) are run together: they cannot be split.
 inbox_and_downstream = (
     dg.AssetSelection.assets(*(raw_key(table) for table in INBOX_TABLES)).downstream().required_multi_asset_neighbors()
 )
-recompute_after_late_punches = (
-    dg.AssetSelection.assets(*PUNCH_TABLE_KEYS).downstream() - dg.AssetSelection.groups("ingestion")
+recompute_after_late_data = (
+    dg.AssetSelection.assets(*LATE_DATA_KEYS).downstream() - dg.AssetSelection.groups("ingestion")
 ).required_multi_asset_neighbors() - dg.AssetSelection.groups("ingestion")
 
 
@@ -90,17 +94,17 @@ def _late_weeks(materialization: dg.AssetMaterialization) -> list[str]:
 
 
 @dg.sensor(
-    name="late_punch_sensor",
-    target=recompute_after_late_punches,
+    name="late_data_sensor",
+    target=recompute_after_late_data,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="A punch load that touches earlier weeks recomputes those weeks' marts, scores and exports.",
 )
-def late_punch_sensor(context: dg.SensorEvaluationContext) -> Iterator[dg.RunRequest | dg.SkipReason]:
+def late_data_sensor(context: dg.SensorEvaluationContext) -> Iterator[dg.RunRequest | dg.SkipReason]:
     cursor: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
     first_week = parse_week(load_settings().first_week)
     requests = 0
-    for key in PUNCH_TABLE_KEYS:
+    for key in LATE_DATA_KEYS:
         name = key.to_user_string()
         after = cursor.get(name)
         records = context.instance.fetch_materializations(

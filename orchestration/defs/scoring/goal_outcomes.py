@@ -1,5 +1,6 @@
-"""What a week's goal scores add up to and set in motion: team / department / company roll-ups and the
-consequence events (bonus, extra leave, promotion review, improvement note, manager alert, certificate).
+"""What a week's goal scores add up to and set in motion: each scored item as a row (for BI and the goal tree),
+team / department / company roll-ups, and the consequence events (bonus, extra leave, promotion review,
+improvement note, manager alert, certificate).
 
 Both read the week's ``score_goal_attainment_weekly`` rows back, so they follow whatever plan scored them; the
 rules are ``scoring.rollups`` and ``scoring.consequences``.
@@ -21,6 +22,7 @@ from orchestration.defs.resources import PlanResource, WarehouseResource
 from orchestration.lib import warehouse_rows
 from orchestration.lib.asset_keys import mart_key, scoring_key
 from orchestration.lib.ingest import partition_week
+from orchestration.lib.plan_pins import scored_plan
 from scoring.attainment import Band
 from scoring.consequences import ScoredWeek, week_consequences
 from scoring.rollups import Placement, ScoredItem, roll_up_week
@@ -28,6 +30,7 @@ from scoring.rollups import Placement, ScoredItem, roll_up_week
 from . import marts
 from .assets import GOALS
 
+ITEMS = "score_goal_items_weekly"
 ROLLUPS = "score_goal_rollups_weekly"
 EVENTS = "goal_consequence_events"
 
@@ -40,6 +43,19 @@ def _scored_rows(con: duckdb.DuckDBPyConnection, week: date) -> list[dict[str, o
             from {marts.SCORING_SCHEMA}.{GOALS} where week_start = ? order by employee_id""",
         [week],
     )
+
+
+def _item_records(row: dict[str, object]) -> list[dict[str, object]]:
+    """items_json as rows: the ratio each goal item was scored at, next to its target and actual."""
+    return [
+        {
+            "employee_id": row["employee_id"],
+            **{key: item.get(key) for key in ("metric", "unit", "direction", "target", "actual", "weight")},
+            "ratio": Decimal(item["ratio"]),
+            "capped_ratio": Decimal(item["capped_ratio"]),
+        }
+        for item in json.loads(str(row["items_json"]))
+    ]
 
 
 def _items(row: dict[str, object]) -> list[ScoredItem]:
@@ -92,6 +108,11 @@ def _history(con: duckdb.DuckDBPyConnection, week: date, weeks: int) -> dict[str
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
+            scoring_key(ITEMS),
+            deps=[scoring_key(GOALS)],
+            description="Each scored goal item of the week with the ratio it was scored at (capped and uncapped).",
+        ),
+        dg.AssetSpec(
             scoring_key(ROLLUPS),
             deps=[scoring_key(GOALS), mart_key("dim_employee")],
             description="Goal attainment of every team, department and the company, overall and per metric: by "
@@ -113,14 +134,17 @@ def goal_outcomes(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, plan: PlanResource
 ) -> Iterator[dg.MaterializeResult]:
     week = partition_week(context)
-    current = plan.load()
-    rules = current.goals
     with connect(warehouse.path) as con:
+        # Roll up and act on the scores with the plan that scored them (a pinned week keeps its exported plan).
+        history = plan.history()
+        current = scored_plan(con, history, week, GOALS) or history.in_force(week)
+        rules = current.goals
         scored = _scored_rows(con, week)
         placements, managers = _placements(con)
         rollups, unplaced = roll_up_week(week, [i for row in scored for i in _items(row)], placements)
         history = _history(con, week, rules.promotion_review.window_weeks)
         events = week_consequences([_scored_week(row) for row in scored], managers, history, rules)
+        item_rows = marts.write_scores(con, ITEMS, week, [i for row in scored for i in _item_records(row)], current)
         rollup_rows = marts.write_scores(
             con, ROLLUPS, week, [r.as_record(rules.reported_places) for r in rollups], current
         )
@@ -128,6 +152,7 @@ def goal_outcomes(
 
     departments = {r.group_id: str(r.attainment) for r in rollups if r.level == "department" and r.metric == "*"}
     mixed = [f"{r.level} {r.group_id}: {r.metric}" for r in rollups if r.note.startswith("units disagree")]
+    yield dg.MaterializeResult(asset_key=scoring_key(ITEMS), metadata={"rows": item_rows})
     yield dg.MaterializeResult(
         asset_key=scoring_key(ROLLUPS),
         metadata={

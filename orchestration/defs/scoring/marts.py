@@ -63,8 +63,9 @@ def variable_bases(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
 def goal_items(con: duckdb.DuckDBPyConnection, week: date) -> list[GoalItem]:
     rows = warehouse_rows.rows(
         con,
-        """select employee_id, week_start, metric, unit, target, actual, weight, direction, reason_codes
-           from marts.fct_goal_progress_weekly where week_start = ? order by employee_id, metric, issue_key""",
+        """select employee_id, week_start, metric, unit, target, actual, weight, direction, reason_codes,
+                  days_scheduled, days_on_leave
+           from marts.fct_goal_progress_weekly where week_start = ? order by employee_id, metric, goal_id""",
         [week],
     )
     return [
@@ -78,6 +79,8 @@ def goal_items(con: duckdb.DuckDBPyConnection, week: date) -> list[GoalItem]:
             direction=r["direction"],
             unit=r["unit"],
             reason_codes=tuple(code for code in (r["reason_codes"] or "").split(",") if code),
+            days_scheduled=r["days_scheduled"],
+            days_on_leave=r["days_on_leave"],
         )
         for r in rows
     ]
@@ -225,6 +228,8 @@ COLUMN_TYPES = {
     "previous_attainment": RATIO,
     "payout_multiplier": RATIO,
     "score": RATIO,
+    "ratio": RATIO,
+    "capped_ratio": RATIO,
     "credited_orders": RATIO,
 }
 

@@ -48,12 +48,15 @@ final as (
         current_issues.actual,
         current_issues.weight,
         current_issues.direction,
+        current_issues.objective_id,
         current_issues.updated_at_utc,
         current_issues._source_ref
     from current_issues
     left join identities
         on current_issues.account_id = identities.external_id
-        and current_issues.week_start between identities.valid_from and identities.valid_to
+        -- valid at any time in the goal's week: someone hired on a Friday has that week's goals
+        and identities.valid_from < {{ dbt.dateadd('day', 7, 'current_issues.week_start') }}
+        and identities.valid_to >= current_issues.week_start
 
 )
 

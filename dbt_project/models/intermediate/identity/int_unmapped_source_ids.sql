@@ -1,7 +1,7 @@
 {#-
-  Data-quality finding: source ids that could not be mapped (punches, Feishu rosters and leave, and goals
-  without an identity row; GA4 creatives and Shopify products missing from the registries). Their rows are
-  kept upstream and counted here per week, never dropped silently.
+  Data-quality finding: source ids that could not be mapped (punches, Feishu rosters and leave, and Jira goals
+  without an identity row; goal sheet rows for people HR does not know; GA4 creatives and Shopify products
+  missing from the registries). Their rows are kept upstream and counted here per week, never dropped silently.
 -#}
 with
 
@@ -27,6 +27,19 @@ unmapped_goal_assignees as (
         updated_at_utc as seen_at_utc,
         _source_ref as source_ref
     from {{ ref('int_goal_issues_mapped') }}
+    where employee_id is null
+
+),
+
+unknown_goal_sheet_employees as (
+
+    select
+        'goal_sheet' as source_system,
+        sheet_employee_id as external_id,
+        week_start,
+        updated_at_utc as seen_at_utc,
+        source_ref
+    from {{ ref('int_goal_sheet_items') }}
     where employee_id is null
 
 ),
@@ -89,6 +102,8 @@ all_unmapped as (
     select * from unmapped_punches
     union all
     select * from unmapped_goal_assignees
+    union all
+    select * from unknown_goal_sheet_employees
     union all
     select * from unregistered_creatives
     union all
