@@ -137,6 +137,7 @@ def run_benchmark(employees: int = 5000, weeks: int = 1, seed: int = 42) -> int:
     timings["inbox files (render)"] = time.perf_counter() - started
 
     stage_seconds: dict[str, float] = defaultdict(float)
+    scoring_steps: dict[str, float] = defaultdict(float)  # the score stage step by step (goals, joint, points, ...)
     total_run = 0.0
     with sandbox_running(tables), dg.DagsterInstance.ephemeral() as instance:
         # Definitions load inside: the connector resources read the sandbox's URLs from the environment.
@@ -153,10 +154,15 @@ def run_benchmark(employees: int = 5000, weeks: int = 1, seed: int = 42) -> int:
             total_run += outcome.seconds
             for step, seconds in _step_seconds(instance, outcome.run_id).items():
                 stage_seconds[_stage_of(step, groups)] += seconds
+                if _stage_of(step, groups) == "scoring":
+                    scoring_steps[step] += seconds
     for stage, seconds in sorted(
         stage_seconds.items(), key=lambda item: list(STAGES).index(item[0]) if item[0] in STAGES else 99
     ):
         timings[f"{STAGES.get(stage, stage)} ({weeks} week{'s' if weeks > 1 else ''})"] = seconds
+        if stage == "scoring":
+            for step, step_seconds in sorted(scoring_steps.items(), key=lambda item: -item[1]):
+                timings[f"  score step {step}"] = step_seconds
     timings["weekly run, wall time incl. Dagster overhead"] = total_run
     timings[f"attendance marts alone, dbt build of {ATTENDANCE_MARTS} (week {week_keys[-1]})"] = (
         _attendance_marts_seconds(week_keys[-1])

@@ -25,14 +25,13 @@ from .project import SCHEDULED_BUILD, dbt_project
 translator = HrhubDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(
-    manifest=dbt_project().manifest_path,
-    project=dbt_project(),
-    partitions_def=weekly_partitions,
-    dagster_dbt_translator=translator,
-    backfill_policy=whole_window,
-)
-def hrhub_dbt_models(
+# Models that read the scores (tag `reads_scores`: the goal dashboards and tree) are their own asset step after
+# scoring. In the same multi-asset Dagster would split the dbt build around the scoring step, and a split build runs
+# data tests whose parents sit in the other half before those are built.
+READS_SCORES = "tag:reads_scores"
+
+
+def _build(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
     plan: PlanResource,
@@ -54,3 +53,39 @@ def hrhub_dbt_models(
     dbt_vars = rule_vars(settings.timezone, rules.dbt_vars(), site_vars)
     with partition_window(window.start, window.end):
         yield from dbt.cli([*SCHEDULED_BUILD, "--vars", json.dumps(dbt_vars)], context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
+    exclude=READS_SCORES,
+    partitions_def=weekly_partitions,
+    dagster_dbt_translator=translator,
+    backfill_policy=whole_window,
+)
+def hrhub_dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    plan: PlanResource,
+    warehouse: WarehouseResource,
+    exports: ExportsResource,
+) -> Iterator[Any]:
+    yield from _build(context, dbt, plan, warehouse, exports)
+
+
+@dbt_assets(
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
+    select=READS_SCORES,
+    partitions_def=weekly_partitions,
+    dagster_dbt_translator=translator,
+    backfill_policy=whole_window,
+)
+def hrhub_dbt_score_reports(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    plan: PlanResource,
+    warehouse: WarehouseResource,
+    exports: ExportsResource,
+) -> Iterator[Any]:
+    yield from _build(context, dbt, plan, warehouse, exports)
