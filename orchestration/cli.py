@@ -124,6 +124,18 @@ def _cmd_plan_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_recommendations_evaluate(args: argparse.Namespace) -> int:
+    from orchestration.local_run import default_start_week
+    from orchestration.recommendation_eval import evaluate, format_evaluation
+    from scoring.plan import load_plan
+
+    rules = load_plan().activity_points.recommendations
+    start = args.start_week or default_start_week(args.weeks)
+    result = evaluate(args.employees, args.weeks, args.holdout, start, rules, seed=args.seed)
+    print(format_evaluation(result, rules))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hrhub", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -189,6 +201,17 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--csv", type=Path, default=None, help="also write every week, employee and component here")
     diff.add_argument("--all", action="store_true", help="list unchanged employees and components too")
     diff.set_defaults(func=_cmd_plan_diff)
+    recommendations = commands.add_parser("recommendations", help="activity recommendations: how well they predict")
+    recommendation_commands = recommendations.add_subparsers(dest="recommendations_command", required=True)
+    evaluate = recommendation_commands.add_parser(
+        "evaluate", help="hit rate on held-out weeks of a generated sample company, against popularity alone"
+    )
+    evaluate.add_argument("--employees", type=int, default=500)
+    evaluate.add_argument("--weeks", type=int, default=8)
+    evaluate.add_argument("--holdout", type=int, default=2, help="the last weeks to predict")
+    evaluate.add_argument("--seed", type=int, default=42)
+    evaluate.add_argument("--start-week", type=_week, default=None, help="a Monday; default: the latest complete weeks")
+    evaluate.set_defaults(func=_cmd_recommendations_evaluate)
     return parser
 
 

@@ -172,7 +172,20 @@ def render_inbox_week(
     files.update(_goal_sheet_files(tables, week, tz))
     if "service_tickets" in tables:
         files["helpdesk_tickets.csv"] = _ticket_export(tables["service_tickets"], tables["employees"], week, tz)
+    if "redemption_requests" in tables:
+        files["redemption_requests.csv"] = _redemption_export(tables["redemption_requests"], week, tz)
     return dict(sorted(files.items()))
+
+
+def _redemption_export(requests: pd.DataFrame, week: _Week, tz: str) -> bytes:
+    """The recognition portal's requests made in the week: UTF-8, times in company time with their offset."""
+    rows = []
+    for row in _records(requests):
+        requested = _utc(row["requested_at_utc"])
+        if week.start_utc <= requested < week.end_utc:
+            ids = [_text(row[c]) for c in ("request_id", "employee_id", "item_code")]
+            rows.append([*ids, requested.tz_convert(tz).isoformat()])
+    return _csv_bytes(("request_id", "employee_id", "item_code", "requested_at"), rows, "utf-8")
 
 
 class _Week:

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -289,10 +289,76 @@ class ActivityPointValues(_Section):
     survey_answered: Count
 
 
+class CatalogItem(_Section):
+    """Something points can be redeemed for; a retired item stays listed so old redemptions still resolve."""
+
+    code: ComponentCode
+    name: Annotated[str, Field(min_length=1)]
+    points: PositiveCount
+    kind: Literal["leave", "course", "goods"]
+    leave_hours: Count = 0
+    """Hours of extra annual leave granted (leave items only; they go to the payroll / HR export)."""
+    retired: bool = False
+
+    @model_validator(mode="after")
+    def _leave_hours_for_leave(self) -> CatalogItem:
+        if self.kind == "leave" and self.leave_hours == 0:
+            raise ValueError(f"leave item {self.code} needs leave_hours greater than 0")
+        if self.kind != "leave" and self.leave_hours:
+            raise ValueError(f"{self.kind} item {self.code} cannot grant leave_hours")
+        return self
+
+
+DEFAULT_REDEMPTION_CATALOG = (
+    CatalogItem(code="LEAVE_8H", name="8 h extra annual leave", points=500, kind="leave", leave_hours=8),
+    CatalogItem(code="COURSE_ONLINE", name="An online course of your choice", points=300, kind="course"),
+    CatalogItem(code="GOODS_GIFT_CARD", name="Gift card", points=200, kind="goods"),
+)
+
+
+class RedemptionRules(_Section):
+    """Points expire ``expiry_months`` after the week they were earned in (oldest first); the catalog prices them."""
+
+    expiry_months: PositiveCount = 12
+    catalog: tuple[CatalogItem, ...] = DEFAULT_REDEMPTION_CATALOG
+
+    @field_validator("catalog")
+    @classmethod
+    def _distinct_codes(cls, items: tuple[CatalogItem, ...]) -> tuple[CatalogItem, ...]:
+        codes = [item.code for item in items]
+        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        if repeated:
+            raise ValueError(f"item codes must be distinct, repeated: {', '.join(repeated)}")
+        return items
+
+    def item(self, code: str) -> CatalogItem | None:
+        return next((item for item in self.catalog if item.code == code), None)
+
+
+class RecommendationWeights(_Weights):
+    own: Fraction
+    department: Fraction
+    company: Fraction
+
+
+class ActivityRecommendationRules(_Section):
+    """Activity recommendations (``scoring.recommendations``): a blend of own, department and company history."""
+
+    weights: RecommendationWeights = RecommendationWeights(
+        own=Decimal("0.6"), department=Decimal("0.3"), company=Decimal("0.1")
+    )
+    own_prior: NonNegativeDecimal = Decimal(2)
+    """Pseudo-participations spread evenly over the types, added to a person's own history before taking shares."""
+    history_weeks: PositiveCount = 8
+    top_n: PositiveCount = 3
+
+
 class ActivityPointRules(_Section):
     points: ActivityPointValues
     like_points_cap_per_story: Count
     weekly_cap: Count
+    redemption: RedemptionRules = RedemptionRules()
+    recommendations: ActivityRecommendationRules = ActivityRecommendationRules()
 
 
 class PayrollComponents(_Section):

@@ -22,6 +22,7 @@ from connectors.files.goal_sheets import read_goal_sheet, read_goal_sheet_xlsx
 from connectors.files.hr_exports import read_employee_identity, read_hr_roster, read_leave_requests, read_shift_roster
 from connectors.files.inbox import SkippedFile, list_week_files
 from connectors.files.planning_exports import read_promotion_calendar, read_service_inquiries, read_shift_requests
+from connectors.files.redemptions import read_redemption_requests
 from connectors.files.schemas import SCHEMAS, raw_frame
 from connectors.files.service_tickets import read_service_tickets
 from connectors.files.zk_attlog import read_attlog, read_punch_export, read_punch_export_xlsx
@@ -51,6 +52,7 @@ READERS: dict[str, tuple[str, Callable[[Path], Validated]]] = {
     "goal_sheet": ("goal_sheet_rows", read_goal_sheet),
     "goal_sheet_xlsx": ("goal_sheet_rows", read_goal_sheet_xlsx),
     "helpdesk_tickets": ("helpdesk_tickets", read_service_tickets),
+    "redemption_requests": ("redemption_requests", read_redemption_requests),
 }
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "read_promotion_calendar",
     "read_punch_export",
     "read_punch_export_xlsx",
+    "read_redemption_requests",
     "read_service_inquiries",
     "read_service_tickets",
     "read_shift_requests",

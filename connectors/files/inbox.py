@@ -35,6 +35,7 @@ PUNCH_EXPORT_XLSX_NAME = re.compile(r"^attendance_export[A-Za-z0-9_.-]*\.xlsx$")
 # One sheet per manager and week (``goal_sheet_<team>.xlsx``); a corrected re-send may be saved as ``... (2).csv``.
 GOAL_SHEET_NAME = re.compile(r"^goal_sheet[^/\\\x00-\x1f]*\.(?P<ext>csv|xlsx)$")
 HELPDESK_TICKETS_NAME = re.compile(r"^helpdesk_tickets[^/\\\x00-\x1f]*\.csv$")
+REDEMPTION_REQUESTS_NAME = re.compile(r"^redemption_requests[^/\\\x00-\x1f]*\.csv$")
 FIXED_NAMES = {
     "hr_roster.csv": "hr_roster",
     "employee_identity.csv": "employee_identity",
@@ -105,6 +106,8 @@ def file_kind(name: str) -> str | None:
         return "goal_sheet" if goal_sheet["ext"] == "csv" else "goal_sheet_xlsx"
     if HELPDESK_TICKETS_NAME.match(name):
         return "helpdesk_tickets"
+    if REDEMPTION_REQUESTS_NAME.match(name):
+        return "redemption_requests"
     return None
 
 

@@ -394,6 +394,25 @@ class HelpdeskTickets(RawFileModel):
         return _is_instant_with_offset(s)
 
 
+class RedemptionRequests(RawFileModel):
+    """Points redemption requests; the instant must carry its offset (the ledger dates it in company time)."""
+
+    request_id: Text = _required()
+    employee_id: Text = _required()
+    item_code: Text = _required()
+    requested_at: Text = _required()
+
+    @pa.check("request_id", "employee_id", "item_code", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("requested_at", name="is ISO-8601 with a UTC offset")
+    @classmethod
+    def _instant(cls, s: pd.Series) -> pd.Series:
+        return _is_instant_with_offset(s)
+
+
 SCHEMAS: dict[str, type[RawFileModel]] = {
     "zk_punches": ZkPunches,
     "hris_employees": HrisEmployees,
@@ -409,6 +428,7 @@ SCHEMAS: dict[str, type[RawFileModel]] = {
     "shift_requests": ShiftRequests,
     "goal_sheet_rows": GoalSheetRows,
     "helpdesk_tickets": HelpdeskTickets,
+    "redemption_requests": RedemptionRequests,
 }
 
 

@@ -2,9 +2,10 @@
 
 Participation differs by department as the seed describes (R&D joins technical challenges, customer success
 shares stories, functional teams answer quizzes; R&D quiz participation jumps from ~30% to ~75% in the last
-week, when the quiz turns technical). Stories collect likes and comments from colleagues, a few authors like
-their own story, every challenge has a winning team, and collaboration tasks pair people from different
-project groups. Each event happens once here (unique ``event_id``): repeated deliveries are the inbox's business.
+week, when the quiz turns technical). People keep personal habits (some join nearly every quiz, some hardly any).
+Stories collect likes and comments from colleagues, a few authors like their own story, every challenge has a
+winning team, and collaboration tasks pair people from different project groups. Each event happens once here
+(unique ``event_id``): repeated deliveries are the inbox's business.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ PARTICIPATION: dict[int, tuple[float, ...]] = {
     QUIZ: (0.30, 0.25, 0.20, 0.25, 0.25, 0.60),
     SURVEY: (0.35, 0.40, 0.30, 0.35, 0.35, 0.50),
 }
-RD_TECH_QUIZ_PARTICIPATION = 0.75
+RD_TECH_QUIZ_PARTICIPATION = 0.9  # before habits and the cap: ~75% on average
+# Personal habits: each person's chance of joining an activity type is the department's share times a lognormal
+# factor with mean 1 (drawn once per person and type), so people keep to their favourites week after week.
+HABIT_SPREAD = 0.5
+MAX_PARTICIPATION = 0.95
 COLLABORATION_PAIR_SHARE = 0.03  # pairs per eligible project-group member per week
 MEDIAN_STORY_LIKES, STORY_LIKES_SPREAD = 6.0, 0.8
 MEAN_STORY_COMMENTS = 2.0
@@ -111,8 +116,10 @@ def _is_tech_quiz_week(config: SampleConfig, week: int) -> bool:
 class _Week:
     """One week's activities for the employees active all week."""
 
-    def __init__(self, config: SampleConfig, people: People, week: int, rng: np.random.Generator) -> None:
-        self.people, self.rng = people, rng
+    def __init__(
+        self, config: SampleConfig, people: People, week: int, rng: np.random.Generator, habit: np.ndarray
+    ) -> None:
+        self.people, self.rng, self.habit = people, rng, habit
         self.first_activity = week * len(ACTIVITY_TYPES)
         self.start = week * WEEK
         self.eligible = np.flatnonzero(people.active_between(7 * week, 7 * week + 6))
@@ -122,6 +129,7 @@ class _Week:
         share = np.asarray(PARTICIPATION[activity])[self.people.department[self.eligible]]
         if activity == QUIZ and self.tech_quiz:
             share = np.where(self.people.department[self.eligible] == RD, RD_TECH_QUIZ_PARTICIPATION, share)
+        share = np.minimum(share * self.habit[self.eligible, activity], MAX_PARTICIPATION)
         return self.eligible[self.rng.random(len(self.eligible)) < share]
 
     def colleagues(self, of: np.ndarray) -> np.ndarray:
@@ -215,10 +223,14 @@ class _Week:
 
 def build_activities(config: SampleConfig, people: People) -> dict[str, pd.DataFrame]:
     rng = topic_rng(config, "activities")
+    # Its own stream, so the habits do not shift the draws of the activities' stream.
+    habit = topic_rng(config, "activity_habits").lognormal(
+        -(HABIT_SPREAD**2) / 2, HABIT_SPREAD, (people.size, len(ACTIVITY_TYPES))
+    )
     events = _Events([], [], [], [], [], [])
     next_story = 0
     for week in range(config.weeks):
-        current = _Week(config, people, week, rng)
+        current = _Week(config, people, week, rng, habit)
         current.challenge(events)
         current.collaboration(events)
         next_story = current.stories(events, next_story)

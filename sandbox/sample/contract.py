@@ -41,6 +41,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "promotions": ("promotion_id", "name", "start_date", "end_date", "uplift"),
     "shift_requests": ("request_id", "employee_id", "week_start", "requested_shift_code", "submitted_at_utc"),
     "service_tickets": ("ticket_id", "employee_id", "status", "created_at_utc", "solved_at_utc"),
+    "redemption_requests": ("request_id", "employee_id", "item_code", "requested_at_utc"),
     "okr_periods": ("period_id", "name", "start_date", "end_date"),
     "okr_objectives": (
         "objective_id", "okr_id", "period_id", "owner_id", "level", "parent_objective_id", "content", "weight",

@@ -16,6 +16,7 @@ from sandbox.sample.okrs import build_okrs
 from sandbox.sample.orders import build_orders
 from sandbox.sample.people import build_people
 from sandbox.sample.randomness import topic_rng
+from sandbox.sample.redemptions import build_redemptions
 from sandbox.sample.tickets import build_tickets
 from sandbox.sample.traffic import build_traffic
 
@@ -40,4 +41,5 @@ def generate_sample(config: SampleConfig) -> dict[str, pd.DataFrame]:
     }
     tables["service_tickets"] = build_tickets(config, tables["goals"])
     tables.update(build_jira_work(config, people, tables["goals"]))
+    tables.update(build_redemptions(config, people, tables["activity_events"]))
     return {name: tables[name][list(columns)] for name, columns in TABLE_COLUMNS.items()}

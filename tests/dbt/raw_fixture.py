@@ -560,7 +560,8 @@ def write_raw_tables(database: Path) -> None:
         from tests.dbt.okr_fixture import write_okr_tables  # it reads this module's weeks
 
         write_okr_tables(con)
-        for table in (*PLANNING_TABLES, *GOAL_FILE_TABLES):  # the planning and goal-file tests load their own
+        # The planning, goal-file and redemption tests (tests/dbt/test_redemption_requests.py) load their own.
+        for table in (*PLANNING_TABLES, *GOAL_FILE_TABLES, "redemption_requests"):
             replace_week(con, table, FIXTURE_WEEK, raw_frame(table, []), "inbox")
         for table, dtypes in JIRA_WORK_TABLES.items():  # tests/integration/test_jira_goal_actuals.py loads real ones
             replace_week(con, table, FIXTURE_WEEK, records_frame([], dtypes), "jira")

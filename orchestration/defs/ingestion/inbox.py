@@ -1,5 +1,6 @@
 """File exports dropped in the inbox: device logs, HR system exports, registries, P&L, the activity feed, managers'
-weekly goal sheets (``raw/goal_sheet_rows``) and the helpdesk's ticket export (``raw/helpdesk_tickets``)."""
+weekly goal sheets (``raw/goal_sheet_rows``), the helpdesk's ticket export (``raw/helpdesk_tickets``) and points
+redemption requests (``raw/redemption_requests``)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,8 @@ TABLES = list(RAW_TABLES)
 @dg.multi_asset(
     specs=raw_specs(
         TABLES,
-        "Loaded from the week's inbox folder (ZK attlog.dat, HR exports, registries, feed, goal sheets, tickets).",
+        "Loaded from the week's inbox folder (ZK attlog.dat, HR exports, registries, feed, goal sheets, tickets, "
+        "redemption requests).",
         {"file"},
     ),
     check_specs=quarantine_checks(TABLES),
