@@ -45,6 +45,8 @@ final as (
         cast(counterpart_id as {{ dbt.type_string() }}) as counterpart_id,
         cast(story_id as {{ dbt.type_string() }}) as story_id,
         cast(team_id as {{ dbt.type_string() }}) as team_id,
+        cast(prerequisite_course as {{ dbt.type_string() }}) as prerequisite_course,
+        cast(partition_week_start as date) as received_week_start,
         cast(occurred_at_utc as timestamp) as occurred_at_utc,
         cast(occurred_local_date as date) as occurred_local_date,
         cast(times_received as integer) as times_received,

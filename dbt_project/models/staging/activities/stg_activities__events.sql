@@ -20,6 +20,7 @@ renamed as (
         ---------- codes
         lower({{ to_text('event_type') }}) as event_type,
         lower({{ to_text('activity_type') }}) as activity_type,
+        upper({{ to_text('prerequisite_course') }}) as prerequisite_course,
 
         ---------- timestamps
         {{ iso8601_to_utc(to_text('occurred_at')) }} as occurred_at_utc,
