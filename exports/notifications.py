@@ -1,4 +1,4 @@
-"""Pure message builders: employee weekly result, manager at-risk list, HR "export ready".
+"""Pure message builders: employee weekly result, manager at-risk list, HR "export ready", weekly points digest.
 
 A message's idempotency key is sha256 of (kind, week, recipient, content version). The content version is the
 template version plus a digest of the *facts* shown (at display precision), not of the wording or locale: a
@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from exports import templates
 from exports.templates import DEFAULT_LOCALE, TEMPLATE_VERSION
+from scoring.points_ledger import EntryKind, LedgerEntry, balances, lots
 
 if TYPE_CHECKING:
     from exports.manifest import PayrollManifest
@@ -26,8 +28,12 @@ DEFAULT_CHANNEL = "wecom"
 EMPLOYEE_WEEKLY_RESULT = "employee_weekly_result"
 MANAGER_AT_RISK = "manager_at_risk"
 HR_EXPORT_READY = "hr_export_ready"
+POINTS_WEEKLY_DIGEST = "points_weekly_digest"
 # Keeps a manager's message well under WeCom's 4096-byte markdown limit; the rest are on the dashboard.
 MAX_LISTED_MEMBERS = 25
+MAX_LISTED_REDEMPTIONS = 25
+# The digest warns of points expiring within this many days after the week's Sunday.
+EXPIRY_NOTICE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -200,3 +206,154 @@ def export_ready_message(
         body_markdown=body,
         locale=locale,
     )
+
+
+@dataclass(frozen=True)
+class DigestRedemption:
+    """One redemption decision of the week (a row of ``scoring.points_redemptions``)."""
+
+    employee_id: str
+    request_id: str
+    item_code: str
+    status: str  # granted | refused
+    points: int
+    leave_hours: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class PointsDigest:
+    """An employee's points week: what was earned, corrected and expired, the balance, what expires soon, and the
+    redemptions decided. ``expiring`` is (expiry day, points) within ``EXPIRY_NOTICE_DAYS`` after the week."""
+
+    employee_id: str
+    name: str
+    week_start: date
+    earned: int
+    adjusted: int
+    expired: int  # points that expired in the week, as a positive number
+    balance: int
+    expiring: tuple[tuple[date, int], ...]
+    redemptions: tuple[DigestRedemption, ...]
+
+
+def points_digests(
+    week_start: date,
+    entries: Iterable[LedgerEntry],
+    redemptions: Iterable[DigestRedemption],
+    names: Mapping[str, str],
+) -> list[PointsDigest]:
+    """The digest of every employee with points activity in the week: a ledger entry posted in it or a decision.
+
+    ``entries`` is the whole ledger up to and including the week (balances and expiring lots are computed from
+    it); a later week's entry is a ``ValueError``, since it would leak the future into this week's digest. A
+    person missing from ``names`` is greeted by id.
+    """
+    entries = list(entries)
+    late = [e.entry_id for e in entries if e.posted_week > week_start]
+    if late:
+        raise ValueError(f"{len(late)} ledger entries were posted after the week of {week_start}, e.g. {late[0]}")
+    posted: dict[str, list[LedgerEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.posted_week == week_start:
+            posted[entry.employee_id].append(entry)
+    decided: dict[str, list[DigestRedemption]] = defaultdict(list)
+    for redemption in redemptions:
+        decided[redemption.employee_id].append(redemption)
+    totals = balances(entries)
+    week_end = week_start + timedelta(days=6)
+    horizon = week_end + timedelta(days=EXPIRY_NOTICE_DAYS)
+    expiring: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for lot in lots(entries):
+        if lot.remaining > 0 and week_end < lot.expires_on <= horizon:
+            expiring[lot.employee_id][lot.expires_on] += lot.remaining
+
+    def total(employee_id: str, kind: EntryKind) -> int:
+        return sum(e.points for e in posted[employee_id] if e.kind == kind)
+
+    return [
+        PointsDigest(
+            employee_id=employee_id,
+            name=names.get(employee_id, employee_id),
+            week_start=week_start,
+            earned=total(employee_id, EntryKind.EARN),
+            adjusted=total(employee_id, EntryKind.ADJUST),
+            expired=-total(employee_id, EntryKind.EXPIRE),
+            balance=totals.get(employee_id, 0),
+            expiring=tuple(sorted(expiring[employee_id].items())),
+            redemptions=tuple(sorted(decided[employee_id], key=lambda r: (r.request_id, r.reason))),
+        )
+        for employee_id in sorted(set(posted) | set(decided))
+    ]
+
+
+def points_digest_message(
+    digest: PointsDigest, *, locale: str = DEFAULT_LOCALE, channel: str = DEFAULT_CHANNEL
+) -> Message:
+    """An employee's weekly points digest; a week's re-run rebuilds the same key, changed facts make a new one."""
+    week = digest.week_start.isoformat()
+    label = templates.week_label(digest.week_start, locale)
+    facts = {
+        "earned": digest.earned,
+        "adjusted": digest.adjusted,
+        "expired": digest.expired,
+        "balance": digest.balance,
+        "expiring": [[day.isoformat(), points] for day, points in digest.expiring],
+        "redemptions": [
+            [r.request_id, r.item_code, r.status, r.points, r.leave_hours, r.reason] for r in digest.redemptions
+        ],
+    }
+    points = templates.format_points
+    optional = ""
+    if digest.adjusted:
+        optional += templates.render(locale, "points_digest.adjusted", points=f"{digest.adjusted:+,}")
+    if digest.expired:
+        optional += templates.render(locale, "points_digest.expired", points=points(digest.expired))
+    expiring_total = sum(p for _, p in digest.expiring)
+    details = templates.render(
+        locale,
+        "points_digest.expiring_details",
+        details=templates.list_separator(locale).join(
+            templates.render(locale, "points_digest.expiring_day", day=day.isoformat(), points=points(p))
+            for day, p in digest.expiring
+        ),
+    )
+    lines = [_redemption_line(r, locale) for r in digest.redemptions[:MAX_LISTED_REDEMPTIONS]]
+    if len(digest.redemptions) > MAX_LISTED_REDEMPTIONS:
+        more = len(digest.redemptions) - MAX_LISTED_REDEMPTIONS
+        lines.append(templates.render(locale, "points_digest.more", count=more))
+    body = templates.render(
+        locale,
+        "points_digest.body",
+        week_label=label,
+        name=templates.md_text(digest.name),
+        earned=points(digest.earned),
+        optional=optional,
+        balance=points(digest.balance),
+        days=EXPIRY_NOTICE_DAYS,
+        expiring=points(expiring_total),
+        expiring_details=details if digest.expiring else "",
+        redemptions=templates.render(locale, "points_digest.redemptions", lines="\n".join(lines)) if lines else "",
+    )
+    return Message(
+        idempotency_key=idempotency_key(POINTS_WEEKLY_DIGEST, week, digest.employee_id, content_version(facts)),
+        channel=channel,
+        recipient=digest.employee_id,
+        subject=templates.render(locale, "points_digest.subject", week_label=label),
+        body_markdown=body,
+        locale=locale,
+    )
+
+
+def _redemption_line(redemption: DigestRedemption, locale: str) -> str:
+    item = redemption.item_code.replace("`", "'")
+    if redemption.status == "granted":
+        leave = (
+            templates.render(locale, "points_digest.leave", hours=redemption.leave_hours)
+            if redemption.leave_hours
+            else ""
+        )
+        return templates.render(
+            locale, "points_digest.granted", item=item, points=templates.format_points(redemption.points), leave=leave
+        )
+    return templates.render(locale, "points_digest.refused", item=item, reason=templates.md_text(redemption.reason))

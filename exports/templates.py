@@ -51,6 +51,25 @@ _TEMPLATES: dict[str, dict[str, str]] = {
         "export_ready.component": "- {component_code}：{amount}（{rows} 行{quantity}）",
         "export_ready.quantity": "，数量 {quantity} {unit}",
         "export_ready.rejected": "- **注意**：{count} 行未导出（缺少工资号或不在员工名册），请在隔离表中处理\n",
+        "points_digest.subject": "积分周报：{week_label}",
+        "points_digest.body": (
+            "### 积分周报 {week_label}\n"
+            "{name}，你好！以下是你本周的积分情况：\n"
+            "- 本周获得：**{earned}**\n"
+            "{optional}"
+            "- 当前余额：**{balance}**\n"
+            "- {days} 天内将过期：{expiring}{expiring_details}\n"
+            "{redemptions}"
+        ),
+        "points_digest.adjusted": "- 积分更正：{points}\n",
+        "points_digest.expired": "- 本周已过期：{points}\n",
+        "points_digest.expiring_details": "（{details}）",
+        "points_digest.expiring_day": "{day} 到期 {points}",
+        "points_digest.redemptions": "\n**本周兑换**\n{lines}\n",
+        "points_digest.granted": "- `{item}`：**已兑换**，使用 {points} 积分{leave}",
+        "points_digest.leave": "，获得 {hours} 小时假期（已计入工资导出）",
+        "points_digest.refused": "- `{item}`：**未兑换**，原因：{reason}",
+        "points_digest.more": "- ……另有 {count} 条兑换记录",
     },
     "en": {
         "week_label": "{iso_week} (from {monday})",
@@ -90,6 +109,25 @@ _TEMPLATES: dict[str, dict[str, str]] = {
             "- **Attention**: lines not exported: {count} (no payroll id, or not in the employee directory); "
             "see the quarantine\n"
         ),
+        "points_digest.subject": "Your points this week: {week_label}",
+        "points_digest.body": (
+            "### Points digest {week_label}\n"
+            "Hi {name}, here are your activity points this week:\n"
+            "- Earned this week: **{earned}**\n"
+            "{optional}"
+            "- Balance: **{balance}**\n"
+            "- Expiring within {days} days: {expiring}{expiring_details}\n"
+            "{redemptions}"
+        ),
+        "points_digest.adjusted": "- Corrections: {points}\n",
+        "points_digest.expired": "- Expired this week: {points}\n",
+        "points_digest.expiring_details": " ({details})",
+        "points_digest.expiring_day": "{points} on {day}",
+        "points_digest.redemptions": "\n**Redemptions this week**\n{lines}\n",
+        "points_digest.granted": "- `{item}`: **granted**, {points} points{leave}",
+        "points_digest.leave": "; {hours} h of leave (included in the payroll export)",
+        "points_digest.refused": "- `{item}`: **refused**: {reason}",
+        "points_digest.more": "- …and {count} more",
     },
 }
 
@@ -161,6 +199,11 @@ def reason_label(code: str, locale: str) -> str:
     match = _REASON_CODE.fullmatch(code)
     template = _REASONS[check_locale(locale)].get(f"{match['kind']}_{match['unit']}") if match else None
     return template.format(count=int(match["count"])) if template and match else code
+
+
+def list_separator(locale: str) -> str:
+    """How a short list is joined inside a sentence: ``、`` in Chinese, ``, `` in English."""
+    return _REASON_SEPARATOR[check_locale(locale)]
 
 
 def reasons_text(codes: tuple[str, ...], locale: str) -> str:

@@ -105,3 +105,48 @@ def build_payroll_lines(
         add(employee_id, codes.overtime_hours, MONEY_ZERO, ref, quantity=quantity)
 
     return sorted(lines, key=lambda line: (line.employee_id, line.component_code, line.source_ref))
+
+
+def build_redeemed_leave_lines(
+    week_start: date, plan: Plan, redemptions: Iterable[Mapping[str, object]]
+) -> list[PayrollLine]:
+    """Leave hours granted by the week's points redemptions as payroll lines (quantity in hours, amount zero).
+
+    ``redemptions`` are rows of ``scoring.points_redemptions`` of ``week_start`` (refused and non-leave rows are
+    kept out); ``plan`` is the plan the ledger week was posted with. The source ref names the request, so a request
+    is one line whichever run drafts it, and a re-posted week replaces rather than adds to it. Raises
+    ``ValueError`` for a row of another week, an unknown status, or leave hours that are not a whole number >= 0.
+    """
+    period = week_start.isoformat()
+    code = plan.payroll.components.redeemed_leave_hours
+    lines: list[PayrollLine] = []
+    for row in redemptions:
+        request_id, employee_id = str(row["request_id"]), str(row["employee_id"])
+        what = f"redemption {request_id} of {employee_id}"
+        week = row.get("week_start", week_start)
+        _ensure_week(what, week, week_start)  # type: ignore[arg-type]
+        status = row["status"]
+        if status not in ("granted", "refused"):
+            raise ValueError(f"{what} has status {status!r}, expected 'granted' or 'refused'")
+        if status == "refused":
+            continue
+        hours = to_decimal(row["leave_hours"], f"leave hours of {what}")
+        if hours < 0 or hours != hours.to_integral_value():
+            raise ValueError(f"leave hours of {what} must be a whole number >= 0, got {hours}")
+        if hours == 0:  # goods, courses: nothing for payroll
+            continue
+        ref = f"points_redemptions:{period}:{employee_id}:{request_id}"
+        lines.append(
+            PayrollLine(
+                employee_id,
+                period,
+                code,
+                MONEY_ZERO,
+                plan.currency,
+                round_money(hours),
+                plan.payroll.hours_unit,
+                plan.version,
+                ref,
+            )
+        )
+    return sorted(lines, key=lambda line: (line.employee_id, line.component_code, line.source_ref))

@@ -194,6 +194,7 @@ _COMPONENTS: dict[str, dict[str, str]] = {
         "project_pool_share": "项目奖金池分成",
         "overtime_hours": "加班时长",
         "extra_leave_hours": "额外假期",
+        "redeemed_leave_hours": "积分兑换假期",
     },
     "en": {
         "weekly_goal_bonus": "Weekly goal bonus",
@@ -201,6 +202,7 @@ _COMPONENTS: dict[str, dict[str, str]] = {
         "project_pool_share": "Project pool share",
         "overtime_hours": "Overtime hours",
         "extra_leave_hours": "Extra leave",
+        "redeemed_leave_hours": "Leave redeemed with points",
     },
 }
 

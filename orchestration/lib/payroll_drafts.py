@@ -4,6 +4,7 @@ Plain functions over a warehouse connection (no Dagster), so the ``payroll_files
 test can run exactly this code in a process it kills.
 """
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,9 +18,12 @@ from exports.payroll_ledger import LedgerEvent, PayrollLedger
 from exports.payroll_release import lines_bytes, lines_name, paid_lines
 from exports.period_export import PeriodExport, render_adjustment, render_period, write_period_export
 from exports.targets import PayrollTarget
-from orchestration.lib.plan_pins import WeekPlan, period_week_plans, plans_bytes, plans_name
+from orchestration.lib.plan_pins import WeekPlan, period_week_plans, plans_bytes, plans_name, stored_plan
 from orchestration.lib.warehouse_rows import employees_for_payroll, input_fingerprint, rows
-from scoring.plan import Plan
+from scoring.payroll_lines import build_redeemed_leave_lines
+from scoring.plan import Plan, PlanError
+
+REDEMPTIONS = "points_redemptions"
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ def draft_week(
     for name, target in sorted(targets.items()):
         period = pay_period_of(week, target.pay_frequency)
         week_plans = period_week_plans(con, weeks_of_period(period, target.pay_frequency))
-        export = _render(target, period, _period_lines(con, period, target), employees, plan, ledger, week_plans)
+        lines = _period_lines(con, period, target) + _redeemed_leave_lines(con, period, target, plan)
+        export = _render(target, period, lines, employees, plan, ledger, week_plans)
         path = None
         if export is not None:
             out_dir = drafts_dir / name / period
@@ -103,6 +108,43 @@ def _period_lines(con: duckdb.DuckDBPyConnection, period: str, target: PayrollTa
            order by employee_id, component_code, source_ref""",
         [weeks_of_period(period, target.pay_frequency)],
     )
+
+
+def _redeemed_leave_lines(
+    con: duckdb.DuckDBPyConnection, period: str, target: PayrollTarget, plan: Plan
+) -> list[dict[str, object]]:
+    """The leave hours the period's granted points redemptions give, as payroll lines (none before the ledger ran).
+
+    Read at drafting time rather than written into ``scoring.payroll_line``: the ledger is posted after
+    ``weekly_scoring`` (it spends the points that run scores). Each week's lines use the plan its ledger week was
+    posted with: ``plan`` when the hashes match, else the stored snapshot of that plan.
+    """
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'scoring' and table_name = ?",
+        [REDEMPTIONS],
+    ).fetchone()[0]
+    if not exists:
+        return []
+    # Every decision, not only the granted ones: the pure builder checks each row and keeps the granted leave.
+    decisions = rows(
+        con,
+        f"""select week_start, request_id, employee_id, status, leave_hours, plan_hash from scoring.{REDEMPTIONS}
+            where week_start in (select unnest(?::date[])) order by week_start, employee_id, request_id""",
+        [weeks_of_period(period, target.pay_frequency)],
+    )
+    by_week: dict[tuple[date, str], list[dict[str, object]]] = defaultdict(list)
+    for row in decisions:
+        by_week[(row["week_start"], str(row["plan_hash"]))].append(row)  # type: ignore[index]
+    lines = []
+    for (week, plan_hash), redemptions in sorted(by_week.items()):
+        week_plan = plan if plan.content_hash == plan_hash else stored_plan(con, plan_hash)
+        if week_plan is None:
+            raise PlanError(
+                f"scoring.{REDEMPTIONS} of {week}",
+                [f"posted with plan {plan_hash[:12]}, which is neither the week's plan nor stored in plan_snapshots"],
+            )
+        lines += [line.as_record() for line in build_redeemed_leave_lines(week, week_plan, redemptions)]
+    return lines
 
 
 def _render(

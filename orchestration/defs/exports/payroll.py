@@ -24,7 +24,8 @@ from orchestration.lib.plan_pins import scored_plan
     partitions_def=weekly_partitions,
     backfill_policy=week_by_week,
     group_name="exports",
-    deps=[scoring_key("payroll_line"), mart_key("dim_employee")],
+    # points_redemptions: granted leave is drafted with the week's lines (REDEEMED_LEAVE_HOURS).
+    deps=[scoring_key("payroll_line"), scoring_key("points_redemptions"), mart_key("dim_employee")],
     kinds={"csv", "xlsx"},
     description="Payroll drafts of the week's pay period for every target in the exports config, with manifests; "
     "released only after HR approves (job approve_pay_period or `hrhub payroll approve`).",
