@@ -174,6 +174,10 @@ def render_inbox_week(
         files["helpdesk_tickets.csv"] = _ticket_export(tables["service_tickets"], tables["employees"], week, tz)
     if "redemption_requests" in tables:
         files["redemption_requests.csv"] = _redemption_export(tables["redemption_requests"], week, tz)
+    if "activity_feedback" in tables:
+        files["activity_feedback.csv"] = _feedback_export(tables["activity_feedback"], week, tz)
+    if "training_completions" in tables:
+        files["training_completions.csv"] = _training_export(tables["training_completions"], week, tz)
     return dict(sorted(files.items()))
 
 
@@ -186,6 +190,27 @@ def _redemption_export(requests: pd.DataFrame, week: _Week, tz: str) -> bytes:
             ids = [_text(row[c]) for c in ("request_id", "employee_id", "item_code")]
             rows.append([*ids, requested.tz_convert(tz).isoformat()])
     return _csv_bytes(("request_id", "employee_id", "item_code", "requested_at"), rows, "utf-8")
+
+
+def _feedback_export(feedback: pd.DataFrame, week: _Week, tz: str) -> bytes:
+    """The engagement platform's ratings submitted in the week: UTF-8, times in company time with their offset."""
+    rows = []
+    for row in _records(feedback):
+        submitted = _utc(row["submitted_at_utc"])
+        if week.start_utc <= submitted < week.end_utc:
+            ids = [_text(row[c]) for c in ("activity_id", "employee_id", "score")]
+            rows.append([*ids, submitted.tz_convert(tz).isoformat()])
+    return _csv_bytes(("activity_id", "employee_id", "score", "submitted_at"), rows, "utf-8")
+
+
+def _training_export(completions: pd.DataFrame, week: _Week, tz: str) -> bytes:
+    """The learning platform's completions of the week: UTF-8, times in company time with their offset."""
+    rows = []
+    for row in _records(completions):
+        completed = _utc(row["completed_at_utc"])
+        if week.start_utc <= completed < week.end_utc:
+            rows.append([_text(row["employee_id"]), _text(row["course_code"]), completed.tz_convert(tz).isoformat()])
+    return _csv_bytes(("employee_id", "course_code", "completed_at"), rows, "utf-8")
 
 
 class _Week:
@@ -412,6 +437,8 @@ def _pnl_rows(pnl: pd.DataFrame, week: _Week) -> list[list[str]]:
 
 def _activity_jsonl(events: pd.DataFrame, activities: pd.DataFrame, week: _Week) -> bytes:
     type_of = {_text(row["activity_id"]): _text(row["activity_type"]) for row in _records(activities)}
+    # The platform sends a challenge's prerequisite course with its events (older sample tables have none).
+    course_of = {_text(row["activity_id"]): _text(row.get("prerequisite_course")) for row in _records(activities)}
     payloads = []
     for event in _records(events):
         occurred = _utc(event["occurred_at_utc"])
@@ -419,6 +446,8 @@ def _activity_jsonl(events: pd.DataFrame, activities: pd.DataFrame, week: _Week)
             continue
         payload = {key: _text(event.get(key)) or None for key in EVENT_KEYS}
         payload["activity_type"] = type_of.get(_text(event["activity_id"])) or None
+        if course_of.get(_text(event["activity_id"])):
+            payload["prerequisite_course"] = course_of[_text(event["activity_id"])]
         payload["occurred_at"] = _iso_utc(occurred)
         payloads.append(payload)
     payloads.sort(key=lambda p: (p["occurred_at"], p["event_id"]))

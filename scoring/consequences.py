@@ -80,17 +80,33 @@ def event_id(kind: ConsequenceKind, employee_id: str, week: date) -> str:
     return hashlib.sha256(f"{kind}|{employee_id}|{week.isoformat()}".encode()).hexdigest()[:32]
 
 
-def qualifying_weeks(week: date, attainment: Decimal, history: Mapping[date, Decimal], rules: GoalRules) -> int:
-    """Weeks at on_track or better among the ``window_weeks`` ending with ``week`` (missing weeks do not count)."""
+def qualifying_weeks(
+    week: date,
+    attainment: Decimal,
+    history: Mapping[date, Decimal],
+    rules: GoalRules,
+    performance: Mapping[date, int] | None = None,
+) -> int:
+    """Weeks at on_track or better among the ``window_weeks`` ending with ``week`` (missing weeks do not count),
+    plus one per performance point (from winning an activity challenge) earned in those weeks."""
     threshold = rules.band_thresholds.on_track
-    earlier = (history.get(week - timedelta(weeks=n)) for n in range(1, rules.promotion_review.window_weeks))
-    return int(attainment >= threshold) + sum(1 for value in earlier if value is not None and value >= threshold)
+    window = rules.promotion_review.window_weeks
+    earlier = (history.get(week - timedelta(weeks=n)) for n in range(1, window))
+    bonus = sum((performance or {}).get(week - timedelta(weeks=n), 0) for n in range(window))
+    return (
+        int(attainment >= threshold) + sum(1 for value in earlier if value is not None and value >= threshold) + bonus
+    )
 
 
 def consequences(
-    week: ScoredWeek, manager_id: str | None, history: Mapping[date, Decimal], rules: GoalRules
+    week: ScoredWeek,
+    manager_id: str | None,
+    history: Mapping[date, Decimal],
+    rules: GoalRules,
+    performance: Mapping[date, int] | None = None,
 ) -> list[ConsequenceEvent]:
-    """The events one scored employee-week sets off; ``history`` maps earlier weeks to reported attainment."""
+    """The events one scored employee-week sets off; ``history`` maps earlier weeks to reported attainment and
+    ``performance`` weeks (this one included) to the performance points earned in them."""
 
     def event(kind: ConsequenceKind, recipient: str | None = None, **fields: object) -> ConsequenceEvent:
         return ConsequenceEvent(
@@ -108,13 +124,16 @@ def consequences(
     if week.extra_leave_hours > 0:
         events.append(event(ConsequenceKind.EXTRA_LEAVE, hours=week.extra_leave_hours))
 
-    counted = qualifying_weeks(week.week_start, week.attainment, history, rules)
+    counted = qualifying_weeks(week.week_start, week.attainment, history, rules, performance)
     window = rules.promotion_review.window_weeks
-    if week.attainment >= rules.band_thresholds.on_track:
+    earned = (performance or {}).get(week.week_start, 0)
+    if week.attainment >= rules.band_thresholds.on_track or earned > 0:
         detail = f"{counted} of the last {window} weeks at on_track or better"
+        if performance and any(performance.values()):
+            detail += " (each performance point counts as one)"
         events.append(event(ConsequenceKind.PROMOTION_REVIEW_CREDIT, counter=counted, detail=detail))
         last_week = week.week_start - timedelta(weeks=1)
-        before = qualifying_weeks(last_week, history.get(last_week, Decimal(-1)), history, rules)
+        before = qualifying_weeks(last_week, history.get(last_week, Decimal(-1)), history, rules, performance)
         needed = rules.promotion_review.qualifying_weeks
         if counted >= needed > before:
             detail = f"reached {needed} weeks at on_track or better within {window} weeks"
@@ -145,11 +164,20 @@ def week_consequences(
     managers: Mapping[str, str | None],
     history: Mapping[str, Mapping[date, Decimal]],
     rules: GoalRules,
+    performance: Mapping[str, Mapping[date, int]] | None = None,
 ) -> list[ConsequenceEvent]:
-    """Every event of a scored week, in (employee, kind) order."""
+    """Every event of a scored week, in (employee, kind) order; ``performance`` is per employee, as in
+    ``consequences``."""
+    performance = performance or {}
     events = [
         event
         for week in weeks
-        for event in consequences(week, managers.get(week.employee_id), history.get(week.employee_id, {}), rules)
+        for event in consequences(
+            week,
+            managers.get(week.employee_id),
+            history.get(week.employee_id, {}),
+            rules,
+            performance.get(week.employee_id),
+        )
     ]
     return sorted(events, key=lambda e: (e.employee_id, str(e.kind)))

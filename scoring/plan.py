@@ -321,6 +321,8 @@ class RedemptionRules(_Section):
 
     expiry_months: PositiveCount = 12
     catalog: tuple[CatalogItem, ...] = DEFAULT_REDEMPTION_CATALOG
+    value_per_point: NonNegativeDecimal = Decimal("0.50")
+    """What finance books per outstanding point (plan currency): points liability = outstanding points x this."""
 
     @field_validator("catalog")
     @classmethod
@@ -357,6 +359,13 @@ class ActivityPointRules(_Section):
     points: ActivityPointValues
     like_points_cap_per_story: Count
     weekly_cap: Count
+    performance_points_per_win: Count = 1
+    """Performance points each member of a winning challenge team gets; goal scoring counts each as one qualifying
+    week toward promotion review."""
+    team_building_fund_per_point: NonNegativeDecimal = Decimal("1.00")
+    """Money (plan currency) the team-building budget gets per collaboration point a team's members earn."""
+    clock_skew_tolerance_minutes: Count = 10
+    """How far past its arrival an event's own timestamp may lie before the event is refused as clock skew."""
     redemption: RedemptionRules = RedemptionRules()
     recommendations: ActivityRecommendationRules = ActivityRecommendationRules()
 
@@ -367,6 +376,8 @@ class PayrollComponents(_Section):
     project_pool_share: ComponentCode
     extra_leave_hours: ComponentCode
     overtime_hours: ComponentCode
+    redeemed_leave_hours: ComponentCode = "REDEEMED_LEAVE_HOURS"
+    """Leave hours granted by activity-points redemptions (``scoring.points_redemptions``), quantity in hours."""
 
     @model_validator(mode="after")
     def _distinct(self) -> PayrollComponents:

@@ -19,12 +19,14 @@ from __future__ import annotations
 import calendar
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from scoring.money import round_money
 from scoring.plan import RedemptionRules
 from scoring.weeks import DEFAULT_TIMEZONE
 
@@ -236,6 +238,42 @@ def balances(entries: Iterable[LedgerEntry]) -> dict[str, int]:
     for entry in entries:
         totals[entry.employee_id] += entry.points
     return dict(sorted(totals.items()))
+
+
+@dataclass(frozen=True)
+class Liability:
+    """Outstanding points of one department at the end of a week, and what they are worth when redeemed."""
+
+    department: str
+    employees_with_points: int
+    points: int
+    value: Decimal
+
+    def as_record(self, currency: str) -> dict[str, object]:
+        return {
+            "department": self.department,
+            "employees_with_points": self.employees_with_points,
+            "points": self.points,
+            "value": self.value,
+            "currency": currency,
+        }
+
+
+def points_liability(
+    balances_by_employee: Mapping[str, int], departments: Mapping[str, str | None], value_per_point: Decimal
+) -> list[Liability]:
+    """Per department (``(none)`` for people without one): outstanding points x ``value_per_point``, to the cent."""
+    points: dict[str, int] = defaultdict(int)
+    people: dict[str, int] = defaultdict(int)
+    for employee_id, balance in balances_by_employee.items():
+        if balance > 0:
+            department = departments.get(employee_id) or "(none)"
+            points[department] += balance
+            people[department] += 1
+    return [
+        Liability(department, people[department], total, round_money(Decimal(total) * value_per_point))
+        for department, total in sorted(points.items())
+    ]
 
 
 def _source_ref(employee_id: str, week: date) -> str:

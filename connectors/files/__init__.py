@@ -18,6 +18,7 @@ import pandas as pd
 
 from connectors.files.activity_feed import read_activity_events
 from connectors.files.commerce_exports import read_creative_registry, read_product_registry, read_project_pnl
+from connectors.files.feedback import read_activity_feedback
 from connectors.files.goal_sheets import read_goal_sheet, read_goal_sheet_xlsx
 from connectors.files.hr_exports import read_employee_identity, read_hr_roster, read_leave_requests, read_shift_roster
 from connectors.files.inbox import SkippedFile, list_week_files
@@ -25,6 +26,7 @@ from connectors.files.planning_exports import read_promotion_calendar, read_serv
 from connectors.files.redemptions import read_redemption_requests
 from connectors.files.schemas import SCHEMAS, raw_frame
 from connectors.files.service_tickets import read_service_tickets
+from connectors.files.training import read_training_completions
 from connectors.files.zk_attlog import read_attlog, read_punch_export, read_punch_export_xlsx
 from connectors.quality import QUARANTINE_COLUMNS, Validated
 
@@ -53,6 +55,8 @@ READERS: dict[str, tuple[str, Callable[[Path], Validated]]] = {
     "goal_sheet_xlsx": ("goal_sheet_rows", read_goal_sheet_xlsx),
     "helpdesk_tickets": ("helpdesk_tickets", read_service_tickets),
     "redemption_requests": ("redemption_requests", read_redemption_requests),
+    "activity_feedback": ("activity_feedback", read_activity_feedback),
+    "training_completions": ("training_completions", read_training_completions),
 }
 
 __all__ = [
@@ -62,6 +66,7 @@ __all__ = [
     "SOURCE",
     "quarantine_by_table",
     "read_activity_events",
+    "read_activity_feedback",
     "read_attlog",
     "read_creative_registry",
     "read_employee_identity",
@@ -80,6 +85,7 @@ __all__ = [
     "read_service_tickets",
     "read_shift_requests",
     "read_shift_roster",
+    "read_training_completions",
 ]
 
 

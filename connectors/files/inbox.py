@@ -36,6 +36,8 @@ PUNCH_EXPORT_XLSX_NAME = re.compile(r"^attendance_export[A-Za-z0-9_.-]*\.xlsx$")
 GOAL_SHEET_NAME = re.compile(r"^goal_sheet[^/\\\x00-\x1f]*\.(?P<ext>csv|xlsx)$")
 HELPDESK_TICKETS_NAME = re.compile(r"^helpdesk_tickets[^/\\\x00-\x1f]*\.csv$")
 REDEMPTION_REQUESTS_NAME = re.compile(r"^redemption_requests[^/\\\x00-\x1f]*\.csv$")
+TRAINING_COMPLETIONS_NAME = re.compile(r"^training_completions[^/\\\x00-\x1f]*\.csv$")
+ACTIVITY_FEEDBACK_NAME = re.compile(r"^activity_feedback[^/\\\x00-\x1f]*\.csv$")
 FIXED_NAMES = {
     "hr_roster.csv": "hr_roster",
     "employee_identity.csv": "employee_identity",
@@ -108,6 +110,10 @@ def file_kind(name: str) -> str | None:
         return "helpdesk_tickets"
     if REDEMPTION_REQUESTS_NAME.match(name):
         return "redemption_requests"
+    if ACTIVITY_FEEDBACK_NAME.match(name):
+        return "activity_feedback"
+    if TRAINING_COMPLETIONS_NAME.match(name):
+        return "training_completions"
     return None
 
 

@@ -268,6 +268,7 @@ class ActivityEvents(RawFileModel):
     counterpart_id: Text = _optional()
     story_id: Text = _optional()
     team_id: Text = _optional()
+    prerequisite_course: Text = _optional()  # the course a challenge's joiners must have completed
     occurred_at: Text = _required()
 
     @pa.check("event_id", "activity_id", "employee_id", name="not_blank")
@@ -413,6 +414,48 @@ class RedemptionRequests(RawFileModel):
         return _is_instant_with_offset(s)
 
 
+class TrainingCompletions(RawFileModel):
+    """Courses employees completed: the prerequisite a challenge is joined against, so the instant needs its offset."""
+
+    employee_id: Text = _required()
+    course_code: Text = _required()
+    completed_at: Text = _required()
+
+    @pa.check("employee_id", "course_code", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("completed_at", name="is ISO-8601 with a UTC offset")
+    @classmethod
+    def _instant(cls, s: pd.Series) -> pd.Series:
+        return _is_instant_with_offset(s)
+
+
+class ActivityFeedback(RawFileModel):
+    """Participants' 1-5 ratings of an activity (connectors/files/feedback.py); another score is quarantined."""
+
+    activity_id: Text = _required()
+    employee_id: Text = _required()
+    score: Text = _required()
+    submitted_at: Text = _required()
+
+    @pa.check("activity_id", "employee_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("score", name="is a whole score from 1 to 5")
+    @classmethod
+    def _score(cls, s: pd.Series) -> pd.Series:
+        return s.str.fullmatch(r"[1-5]").fillna(False).astype(bool)
+
+    @pa.check("submitted_at", name="is ISO-8601 with a UTC offset")
+    @classmethod
+    def _instant(cls, s: pd.Series) -> pd.Series:
+        return _is_instant_with_offset(s)
+
+
 SCHEMAS: dict[str, type[RawFileModel]] = {
     "zk_punches": ZkPunches,
     "hris_employees": HrisEmployees,
@@ -429,6 +472,8 @@ SCHEMAS: dict[str, type[RawFileModel]] = {
     "goal_sheet_rows": GoalSheetRows,
     "helpdesk_tickets": HelpdeskTickets,
     "redemption_requests": RedemptionRequests,
+    "activity_feedback": ActivityFeedback,
+    "training_completions": TrainingCompletions,
 }
 
 

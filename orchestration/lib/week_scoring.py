@@ -14,7 +14,13 @@ import duckdb
 import pandas as pd
 
 from orchestration.defs.scoring import marts
-from scoring.activity_points import EmployeeWeekPoints, RejectedEvent, like_points_by_story, score_activity_week
+from scoring.activity_points import (
+    EmployeeWeekPoints,
+    RejectedEvent,
+    WeekContext,
+    like_points_by_story,
+    score_activity_week,
+)
 from scoring.attainment import GoalItem, GoalResult, RejectedItem, score_week
 from scoring.joint_incentive import (
     Contribution,
@@ -153,8 +159,15 @@ def score_week_from_marts(
             pool_rejected.append((project_id, error.reason))
     points, points_rejected = [], []
     if activity_points:
-        prior_likes = like_points_by_story(marts.activity_events(con, week, earlier=True), plan, tz)
-        points, points_rejected = score_activity_week(marts.activity_events(con, week), plan, tz, prior_likes)
+        earlier = marts.activity_events(con, week, earlier=True)
+        prior_likes = like_points_by_story(earlier, plan, tz)
+        context = WeekContext(
+            employees=set(marts.employee_roles(con)),
+            completions=marts.training_completions(con),
+            published_stories={e.story_id for e in earlier if e.event_type == "story_published" and e.story_id},
+        )
+        events = marts.activity_events(con, week, tz=tz)
+        points, points_rejected = score_activity_week(events, plan, tz, prior_likes, context)
         points = [p for p in points if p.week_start == week]
     lines = build_payroll_lines(week, plan, goals, joint, pools, marts.overtime_hours(con, week))
     return WeekScores(

@@ -4,8 +4,9 @@ Participation differs by department as the seed describes (R&D joins technical c
 shares stories, functional teams answer quizzes; R&D quiz participation jumps from ~30% to ~75% in the last
 week, when the quiz turns technical). People keep personal habits (some join nearly every quiz, some hardly any).
 Stories collect likes and comments from colleagues, a few authors like their own story, every challenge has a
-winning team, and collaboration tasks pair people from different project groups. Each event happens once here
-(unique ``event_id``): repeated deliveries are the inbox's business.
+winning team, and collaboration tasks pair people from different project groups. A challenge names the course
+its joiners must have completed first (``prerequisite_course``; completions: ``sandbox/sample/training.py``). Each
+event happens once here (unique ``event_id``): repeated deliveries are the inbox's business.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ CHALLENGE_TOPICS = (
     "Flaky test hunt", "API latency sprint", "Cache invalidation", "Log pipeline clean-up", "Mobile crash triage",
     "SQL tuning", "Accessibility fixes", "Build time diet",
 )  # fmt: skip
+# The course each challenge topic asks its joiners to have completed first (sandbox/sample/training.py).
+CHALLENGE_COURSES = tuple(f"ENG-{301 + n}" for n in range(len(CHALLENGE_TOPICS)))
 STORY_THEMES = ("A customer we saved", "Onboarding done right", "Renewal against the odds", "The hardest ticket")
 QUIZ_TOPICS = ("Company history", "Product knowledge", "Festival trivia", "Safety at work")
 TECH_QUIZ_TOPIC = "Tech quiz: distributed systems"
@@ -240,12 +243,15 @@ def build_activities(config: SampleConfig, people: People) -> dict[str, pd.DataF
     titles = _titles(config)
     activity_number = np.arange(len(titles))
     activity_ids = text.numbered("ACT-", activity_number + 1, 4)
+    title_weeks = np.array([week for week, _ in titles], dtype=np.int64)
+    course = np.where(activity_number % len(ACTIVITY_TYPES) == CHALLENGE, title_weeks % len(CHALLENGE_COURSES), -1)
     activities = pd.DataFrame(
         {
             "activity_id": activity_ids,
             "activity_type": text.pick(text.labels(ACTIVITY_TYPES), activity_number % len(ACTIVITY_TYPES)),
             "title": text.labels([title for _, title in titles]),
-            "week_start": text.day_timestamps(config.start_week, 7 * np.array([week for week, _ in titles])),
+            "week_start": text.day_timestamps(config.start_week, 7 * title_weeks),
+            "prerequisite_course": text.pick(text.labels(CHALLENGE_COURSES), course),
         }
     )
 

@@ -32,7 +32,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "cancelled_at_utc", "total_amount", "currency",
     ),
     "order_lines": ("order_id", "line_no", "sku", "product_id", "quantity"),
-    "activities": ("activity_id", "activity_type", "title", "week_start"),
+    "activities": ("activity_id", "activity_type", "title", "week_start", "prerequisite_course"),
     "activity_events": (
         "event_id", "event_type", "activity_id", "employee_id", "counterpart_id", "story_id", "team_id",
         "occurred_at_utc",
@@ -42,6 +42,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "shift_requests": ("request_id", "employee_id", "week_start", "requested_shift_code", "submitted_at_utc"),
     "service_tickets": ("ticket_id", "employee_id", "status", "created_at_utc", "solved_at_utc"),
     "redemption_requests": ("request_id", "employee_id", "item_code", "requested_at_utc"),
+    "training_completions": ("employee_id", "course_code", "completed_at_utc"),
+    "activity_feedback": ("activity_id", "employee_id", "score", "submitted_at_utc"),
     "okr_periods": ("period_id", "name", "start_date", "end_date"),
     "okr_objectives": (
         "objective_id", "okr_id", "period_id", "owner_id", "level", "parent_objective_id", "content", "weight",

@@ -10,6 +10,7 @@ from sandbox.sample.catalog import build_catalog
 from sandbox.sample.config import SampleConfig
 from sandbox.sample.contract import TABLE_COLUMNS
 from sandbox.sample.demand import build_demand
+from sandbox.sample.feedback import build_feedback
 from sandbox.sample.goals import build_goals
 from sandbox.sample.jira_work import build_jira_work
 from sandbox.sample.okrs import build_okrs
@@ -19,6 +20,7 @@ from sandbox.sample.randomness import topic_rng
 from sandbox.sample.redemptions import build_redemptions
 from sandbox.sample.tickets import build_tickets
 from sandbox.sample.traffic import build_traffic
+from sandbox.sample.training import build_training
 
 
 def generate_sample(config: SampleConfig) -> dict[str, pd.DataFrame]:
@@ -42,4 +44,6 @@ def generate_sample(config: SampleConfig) -> dict[str, pd.DataFrame]:
     tables["service_tickets"] = build_tickets(config, tables["goals"])
     tables.update(build_jira_work(config, people, tables["goals"]))
     tables.update(build_redemptions(config, people, tables["activity_events"]))
+    tables.update(build_feedback(config, people, tables["activities"], tables["activity_events"]))
+    tables.update(build_training(config, tables["activities"], tables["activity_events"]))
     return {name: tables[name][list(columns)] for name, columns in TABLE_COLUMNS.items()}

@@ -506,6 +506,7 @@ def _activity_events() -> list[dict[str, object]]:
             "counterpart_id": counterpart,
             "story_id": story,
             "team_id": "T1",
+            "prerequisite_course": "SEC-101" if activity_type == "challenge" else None,
             "occurred_at": occurred,
         }
 
@@ -560,8 +561,10 @@ def write_raw_tables(database: Path) -> None:
         from tests.dbt.okr_fixture import write_okr_tables  # it reads this module's weeks
 
         write_okr_tables(con)
-        # The planning, goal-file and redemption tests (tests/dbt/test_redemption_requests.py) load their own.
-        for table in (*PLANNING_TABLES, *GOAL_FILE_TABLES, "redemption_requests"):
+        # The planning, goal-file, redemption and feedback tests (tests/dbt/test_redemption_requests.py,
+        # tests/dbt/test_activity_analytics.py) load their own.
+        activity_files = ("redemption_requests", "training_completions", "activity_feedback")
+        for table in (*PLANNING_TABLES, *GOAL_FILE_TABLES, *activity_files):
             replace_week(con, table, FIXTURE_WEEK, raw_frame(table, []), "inbox")
         for table, dtypes in JIRA_WORK_TABLES.items():  # tests/integration/test_jira_goal_actuals.py loads real ones
             replace_week(con, table, FIXTURE_WEEK, records_frame([], dtypes), "jira")

@@ -93,3 +93,30 @@ def test_recomputing_a_week_rebuilds_the_same_event_ids(plan):
     again = week_consequences(list(reversed(scored)), {"E1": "M1", "E2": "M1"}, {}, plan.goals)
     assert [e.event_id for e in first] == [e.event_id for e in again]
     assert len({e.event_id for e in first}) == len(first)
+
+
+def test_each_performance_point_counts_as_one_qualifying_week(plan):
+    needed = plan.goals.promotion_review.qualifying_weeks
+    history = {WEEK - timedelta(weeks=n): D("0.9") for n in range(1, needed - 1)}  # needed - 2 earlier weeks
+    without = consequences(week("0.85", Band.ON_TRACK), "M1", history, plan.goals)
+    assert ConsequenceKind.PROMOTION_REVIEW_ELIGIBLE not in {e.kind for e in without}
+
+    won_earlier = {WEEK - timedelta(weeks=3): 1}
+    events = consequences(week("0.85", Band.ON_TRACK), "M1", history, plan.goals, won_earlier)
+    [eligible] = [e for e in events if e.kind == ConsequenceKind.PROMOTION_REVIEW_ELIGIBLE]
+    assert eligible.counter == needed
+    [credit] = [e for e in events if e.kind == ConsequenceKind.PROMOTION_REVIEW_CREDIT]
+    assert credit.detail.endswith("(each performance point counts as one)")
+
+
+def test_a_performance_point_credits_a_week_below_on_track_and_old_points_drop_out(plan):
+    window = plan.goals.promotion_review.window_weeks
+    performance = {WEEK: 1, WEEK - timedelta(weeks=window): 5}  # the second is outside the window
+    [credit] = [
+        e
+        for e in consequences(week("0.5", Band.AT_RISK), "M1", {}, plan.goals, performance)
+        if e.kind == ConsequenceKind.PROMOTION_REVIEW_CREDIT
+    ]
+    assert credit.counter == 1
+    by_employee = week_consequences([week("0.5", Band.AT_RISK)], {"E1": "M1"}, {}, plan.goals, {"E2": {WEEK: 1}})
+    assert ConsequenceKind.PROMOTION_REVIEW_CREDIT not in {e.kind for e in by_employee}  # E2's point is not E1's

@@ -305,3 +305,17 @@ def test_a_broken_catalog_is_refused_with_its_path(plan_text, old, new, problem)
     with pytest.raises(PlanError) as error:
         parse_plan(plan_text.replace(old, new))
     assert any("activity_points.redemption" in p and problem in p for p in error.value.problems), error.value.problems
+
+
+def test_points_liability_is_outstanding_points_times_their_value_per_department():
+    from decimal import Decimal
+
+    from scoring.points_ledger import points_liability
+
+    rows = points_liability(
+        {"E1": 300, "E2": 0, "E3": 125, "E4": 40}, {"E1": "R&D", "E2": "R&D", "E3": "R&D", "E4": None}, Decimal("0.33")
+    )
+    assert [(r.department, r.employees_with_points, r.points, r.value) for r in rows] == [
+        ("(none)", 1, 40, Decimal("13.20")),
+        ("R&D", 2, 425, Decimal("140.25")),  # a zero balance is no liability and no holder
+    ]

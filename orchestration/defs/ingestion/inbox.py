@@ -1,6 +1,7 @@
 """File exports dropped in the inbox: device logs, HR system exports, registries, P&L, the activity feed, managers'
-weekly goal sheets (``raw/goal_sheet_rows``), the helpdesk's ticket export (``raw/helpdesk_tickets``) and points
-redemption requests (``raw/redemption_requests``)."""
+weekly goal sheets (``raw/goal_sheet_rows``), the helpdesk's ticket export (``raw/helpdesk_tickets``), points
+redemption requests (``raw/redemption_requests``), training completions (``raw/training_completions``) and activity
+feedback scores (``raw/activity_feedback``)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ TABLES = list(RAW_TABLES)
     specs=raw_specs(
         TABLES,
         "Loaded from the week's inbox folder (ZK attlog.dat, HR exports, registries, feed, goal sheets, tickets, "
-        "redemption requests).",
+        "redemption requests, training completions, activity feedback).",
         {"file"},
     ),
     check_specs=quarantine_checks(TABLES),

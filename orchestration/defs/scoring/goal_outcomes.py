@@ -28,7 +28,7 @@ from scoring.consequences import ScoredWeek, week_consequences
 from scoring.rollups import Placement, ScoredItem, roll_up_week
 
 from . import marts
-from .assets import GOALS
+from .assets import GOALS, POINTS
 
 ITEMS = "score_goal_items_weekly"
 ROLLUPS = "score_goal_rollups_weekly"
@@ -105,6 +105,25 @@ def _history(con: duckdb.DuckDBPyConnection, week: date, weeks: int) -> dict[str
     return history
 
 
+def _performance_points(con: duckdb.DuckDBPyConnection, week: date, weeks: int) -> dict[str, dict[date, int]]:
+    """Performance points from winning activity challenges in the ``weeks`` ending with ``week``, per employee:
+    each counts as one qualifying week toward promotion review (``scoring.consequences``)."""
+    columns = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+        [marts.SCORING_SCHEMA, POINTS],
+    ).fetchall()
+    if ("performance_points",) not in columns:  # activity points never scored, or scored before the rule existed
+        return {}
+    performance: dict[str, dict[date, int]] = defaultdict(dict)
+    for employee_id, week_start, points in con.execute(
+        f"""select employee_id, week_start, performance_points from {marts.SCORING_SCHEMA}.{POINTS}
+            where week_start <= ? and week_start > ? and performance_points > 0""",
+        [week, week - timedelta(weeks=weeks)],
+    ).fetchall():
+        performance[employee_id][week_start] = int(points)
+    return performance
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -120,9 +139,10 @@ def _history(con: duckdb.DuckDBPyConnection, week: date, weeks: int) -> dict[str
         ),
         dg.AssetSpec(
             scoring_key(EVENTS),
-            deps=[scoring_key(GOALS), mart_key("dim_employee")],
+            deps=[scoring_key(GOALS), scoring_key(POINTS), mart_key("dim_employee")],
             description="Consequences of the week's bands as events with stable ids: bonus, extra leave, promotion "
-            "review credit and eligibility, improvement note with a course, manager alert, excellence certificate.",
+            "review credit and eligibility (activity performance points count as qualifying weeks), improvement "
+            "note with a course, manager alert, excellence certificate.",
         ),
     ],
     group_name="scoring",
@@ -143,7 +163,8 @@ def goal_outcomes(
         placements, managers = _placements(con)
         rollups, unplaced = roll_up_week(week, [i for row in scored for i in _items(row)], placements)
         history = _history(con, week, rules.promotion_review.window_weeks)
-        events = week_consequences([_scored_week(row) for row in scored], managers, history, rules)
+        performance = _performance_points(con, week, rules.promotion_review.window_weeks)
+        events = week_consequences([_scored_week(row) for row in scored], managers, history, rules, performance)
         item_rows = marts.write_scores(con, ITEMS, week, [i for row in scored for i in _item_records(row)], current)
         rollup_rows = marts.write_scores(
             con, ROLLUPS, week, [r.as_record(rules.reported_places) for r in rollups], current

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -175,12 +176,33 @@ def project_contributions(con: duckdb.DuckDBPyConnection, week: date) -> dict[st
     return by_project
 
 
-def activity_events(con: duckdb.DuckDBPyConnection, week: date, earlier: bool = False) -> list[ActivityEvent]:
-    """The week's deduplicated events, or (``earlier``) every event before the week, for per-story caps."""
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    query = "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
+    return {name for (name,) in con.execute(query, [schema, table]).fetchall()}
+
+
+def _received_at(received_week: date | None, tz: str | None) -> datetime | None:
+    """When an event had arrived at the latest: the end of the inbox week it was delivered in (company time)."""
+    if received_week is None or tz is None:
+        return None
+    return datetime.combine(received_week + timedelta(days=7), time(), ZoneInfo(tz))
+
+
+def activity_events(
+    con: duckdb.DuckDBPyConnection, week: date, earlier: bool = False, tz: str | None = None
+) -> list[ActivityEvent]:
+    """The week's deduplicated events, or (``earlier``) every event before the week, for per-story caps.
+
+    With ``tz`` each event carries when it had arrived (for the clock-skew rule); marts built before the
+    prerequisite and arrival columns existed read them as unknown.
+    """
     condition = "week_start < ?" if earlier else "week_start = ?"
+    present = _columns(con, "marts", "fct_activity_events")
+    optional = ", ".join(c if c in present else f"null as {c}" for c in ("prerequisite_course", "received_week_start"))
     rows = warehouse_rows.rows(
         con,
-        f"""select event_id, event_type, employee_id, occurred_at_utc, counterpart_id, story_id, activity_id, team_id
+        f"""select event_id, event_type, employee_id, occurred_at_utc, counterpart_id, story_id, activity_id, team_id,
+                   {optional}
             from marts.fct_activity_events where {condition} order by occurred_at_utc, event_id""",
         [week],
     )
@@ -194,9 +216,25 @@ def activity_events(con: duckdb.DuckDBPyConnection, week: date, earlier: bool = 
             story_id=r["story_id"],
             activity_id=r["activity_id"],
             team_id=r["team_id"],
+            prerequisite_course=r["prerequisite_course"],
+            received_at=_received_at(r["received_week_start"], tz),
         )
         for r in rows
     ]
+
+
+def training_completions(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, datetime]] | None:
+    """Each employee's earliest completion of each course, or None when no completions were ever loaded (the
+    prerequisite rule then cannot be checked, rather than refusing every challenge)."""
+    if not _table_exists(con, "staging", "stg_activities__training_completions"):
+        return None
+    completions: dict[str, dict[str, datetime]] = defaultdict(dict)
+    for employee_id, course, completed in con.execute(
+        """select employee_id, course_code, min(completed_at_utc) from staging.stg_activities__training_completions
+           group by employee_id, course_code"""
+    ).fetchall():
+        completions[employee_id][course] = completed.replace(tzinfo=UTC)
+    return completions
 
 
 def overtime_hours(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, Decimal]:
@@ -220,6 +258,7 @@ COLUMN_TYPES = {
     "variable_base": MONEY,
     "profit": MONEY,
     "pool": MONEY,
+    "value": MONEY,
     "quantity": MONEY,
     "extra_leave_hours": MONEY,
     "hours": MONEY,

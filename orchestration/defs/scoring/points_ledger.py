@@ -12,6 +12,7 @@ posted, and a score that has changed since is posted as an ``adjust`` by the nex
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date
+from decimal import Decimal
 
 import dagster as dg
 import duckdb
@@ -21,7 +22,7 @@ from connectors.warehouse import connect, replace_week
 from orchestration.defs.partitions import week_by_week, weekly_partitions
 from orchestration.defs.resources import PlanResource, WarehouseResource
 from orchestration.lib import warehouse_rows
-from orchestration.lib.asset_keys import scoring_key
+from orchestration.lib.asset_keys import mart_key, scoring_key
 from orchestration.lib.ingest import partition_week
 from orchestration.lib.plan_pins import scored_plan
 from orchestration.settings import load_settings
@@ -34,6 +35,7 @@ from scoring.points_ledger import (
     RedemptionRequest,
     RedemptionStatus,
     balances,
+    points_liability,
     post_week,
 )
 from scoring.weeks import week_window_utc
@@ -43,6 +45,7 @@ from .assets import POINTS
 
 LEDGER = "points_ledger"
 REDEMPTIONS = "points_redemptions"
+LIABILITY = "points_liability_weekly"
 REQUESTS_KEY = dg.AssetKey(["staging", "stg_activities__redemption_requests"])
 REQUESTS_VIEW = "staging.stg_activities__redemption_requests"
 
@@ -200,6 +203,13 @@ def _kept_as_posted(
             description="Every redemption request of the week, granted (with the leave hours it grants) or refused "
             "with the reason (over the balance, retired or unknown item, conflicting duplicate).",
         ),
+        dg.AssetSpec(
+            scoring_key(LIABILITY),
+            deps=[scoring_key(POINTS), mart_key("dim_employee")],
+            description="Points liability per department at the week's end: outstanding points x the plan's "
+            "value_per_point (what redeeming them would cost).",
+            skippable=True,  # not rewritten for a week kept as posted
+        ),
     ],
     group_name="scoring",
     partitions_def=weekly_partitions,
@@ -228,8 +238,17 @@ def points_ledger(
         redemption_rows = _write(
             con, REDEMPTIONS, week, [r.as_record() for r in posted.redemptions], REDEMPTION_TYPES, current
         )
+        totals = balances([*prior, *posted.entries])
+        departments = (
+            dict(con.execute("select employee_id, department from marts.dim_employee").fetchall())
+            if _exists(con, "marts", "dim_employee")
+            else {}  # before the first dbt run: everyone under (none)
+        )
+        liability = points_liability(totals, departments, current.activity_points.redemption.value_per_point)
+        liability_rows = marts.write_scores(
+            con, LIABILITY, week, [row.as_record(current.currency) for row in liability], current
+        )
 
-    totals = balances([*prior, *posted.entries])
     by_kind: dict[str, dict[str, int]] = {}
     for entry in posted.entries:
         line = by_kind.setdefault(str(entry.kind), {"entries": 0, "points": 0})
@@ -245,6 +264,7 @@ def points_ledger(
             "rows": entry_rows,
             "entries_by_kind": dg.MetadataValue.json(by_kind),
             "points_outstanding": sum(totals.values()),
+            "points_liability": f"{sum((row.value for row in liability), Decimal(0))} {current.currency}",
             "employees_with_points": sum(1 for balance in totals.values() if balance > 0),
             "points_expired": expired,
             **plan_metadata,
@@ -260,6 +280,15 @@ def points_ledger(
             "leave_hours_granted": sum(r.leave_hours for r in granted),
             "refusal_reasons": dg.MetadataValue.json(dict(refused.most_common(20))),
             "requests_source": "missing" if requests is None else REQUESTS_VIEW,
+            **plan_metadata,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=scoring_key(LIABILITY),
+        metadata={
+            "rows": liability_rows,
+            "points": sum(row.points for row in liability),
+            "value": f"{sum((row.value for row in liability), Decimal(0))} {current.currency}",
             **plan_metadata,
         },
     )
