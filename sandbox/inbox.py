@@ -5,7 +5,8 @@ Each file imitates its real producer so that the file connectors meet real-world
 BOM Excel-minded exporters write), the Chinese attendance module's GBK files with Chinese headers, a
 webhook collector's JSONL that holds about 1% of events twice (at-least-once delivery), the Functional managers'
 weekly goal sheets (XLSX with Chinese headers from half the teams, UTF-8-BOM CSV from the others) and the
-helpdesk's ticket export (which overlaps the week before by a day, as a re-export does). Rendering is
+helpdesk's ticket export (which overlaps the week before by a day, as a re-export does), and the Taobao store's
+生意参谋 XLSX exports (``sandbox/taobao.py``). Rendering is
 deterministic: the same tables give the same bytes (goal sheets also get a fixed modification time).
 """
 
@@ -32,6 +33,7 @@ import pyarrow.compute as pc
 from openpyxl.xml.functions import tostring
 
 from sandbox.sample.people import zkbiotime_devices
+from sandbox.taobao import render_taobao_files
 from scoring.weeks import DEFAULT_TIMEZONE, week_window_utc
 
 REQUIRED_TABLES = (
@@ -168,6 +170,7 @@ def render_inbox_week(
         "utf-8",
     )
     files["activity_events.jsonl"] = _activity_jsonl(tables["activity_events"], tables["activities"], week)
+    files["activity_calendar.csv"] = _activity_calendar(tables["activities"], week)
     files.update(_planning_files(tables, week, tz))
     files.update(_goal_sheet_files(tables, week, tz))
     if "service_tickets" in tables:
@@ -178,6 +181,7 @@ def render_inbox_week(
         files["activity_feedback.csv"] = _feedback_export(tables["activity_feedback"], week, tz)
     if "training_completions" in tables:
         files["training_completions.csv"] = _training_export(tables["training_completions"], week, tz)
+    files.update(render_taobao_files(tables, week.first_day))  # the Taobao store's 生意参谋 exports
     return dict(sorted(files.items()))
 
 
@@ -433,6 +437,26 @@ def _pnl_rows(pnl: pd.DataFrame, week: _Week) -> list[list[str]]:
         for row in _records(pnl)
         if _day(row["week_start"]) == week.first_day
     ]
+
+
+ACTIVITY_CALENDAR_COLUMNS = ("activity_id", "activity_type", "title", "start_date", "end_date", "prerequisite_course")
+
+
+def _activity_calendar(activities: pd.DataFrame, week: _Week) -> bytes:
+    """The engagement team's calendar of the activities running in the week (UTF-8 with BOM, as Excel saves it).
+
+    A sample activity runs its whole week (``week_start`` to Sunday) unless the table gives its own
+    ``start_date``/``end_date``; events for an activity that never appears here are refused by scoring.
+    """
+    rows = []
+    for row in _records(activities):
+        start = _day(row.get("start_date")) or _day(row.get("week_start"))
+        end = _day(row.get("end_date")) or (start + timedelta(days=6) if start else None)
+        if start is None or end is None or start > week.last_day or end < week.first_day:
+            continue
+        ids = [_text(row.get(c)) for c in ("activity_id", "activity_type", "title")]
+        rows.append([*ids, start.isoformat(), end.isoformat(), _text(row.get("prerequisite_course"))])
+    return _csv_bytes(ACTIVITY_CALENDAR_COLUMNS, rows, "utf-8-sig")
 
 
 def _activity_jsonl(events: pd.DataFrame, activities: pd.DataFrame, week: _Week) -> bytes:

@@ -2,15 +2,16 @@
 
 Designers are paid partly on conversion and operators partly on design, so neither side can win alone.
 Scores stay exact; only pay is rounded (to the cent, once). Pool shares use largest-remainder rounding so a
-pool is always paid out to the cent, never a cent more or less.
+pool is always paid out to the cent, never a cent more or less. Someone hired or leaving inside a week is paid
+for the days they held the role (``days_in_role``); pool credit needs no proration (it is their credited orders).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -20,6 +21,7 @@ from scoring.plan import JointIncentiveRules, JointTargets, Plan
 HUNDRED = Decimal(100)
 # Scores are stored at 6 places so a statement can redo "base x score / 100" to the cent; shown at 2.
 SCORE_PLACES = 6
+DAYS_IN_WEEK = 7
 
 
 class JointRole(StrEnum):
@@ -61,6 +63,19 @@ def rating_score(rating: object, rating_max: int) -> Decimal:
     return HUNDRED * value / rating_max
 
 
+def days_in_role(week_start: date, start: date | None, end: date | None) -> int:
+    """Days of the week (Monday..Sunday) inside ``start``..``end`` (both inclusive; ``None`` is open-ended).
+
+    ``start`` is the hire (or role start) date, ``end`` the termination (or role end) date, the last day worked.
+    """
+    first, last = week_start, week_start + timedelta(days=DAYS_IN_WEEK - 1)
+    if start is not None and start > first:
+        first = start
+    if end is not None and end < last:
+        last = end
+    return max((last - first).days + 1, 0)
+
+
 @dataclass(frozen=True)
 class DesignerWeek:
     """A designer's week: the metrics of their creatives (rates are fractions) and their variable pay base."""
@@ -73,6 +88,7 @@ class DesignerWeek:
     ctr: Decimal | None
     order_rate: Decimal | None
     repurchase_rate: Decimal | None
+    days_in_role: int = DAYS_IN_WEEK
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,7 @@ class OperatorWeek:
     department_conversion_rate: Decimal | None
     ctr: Decimal | None
     avg_dwell_seconds: Decimal | None
+    days_in_role: int = DAYS_IN_WEEK
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,8 @@ class CompositeScore:
     score: Decimal
     components: Mapping[str, Decimal]
     metric_scores: Mapping[str, Decimal]
+    actuals: Mapping[str, Decimal] = field(default_factory=dict)  # the inputs each metric score was computed from
+    targets: Mapping[str, Decimal] = field(default_factory=dict)  # and what they were measured against
 
 
 def designer_score(week: DesignerWeek, rules: JointIncentiveRules, targets: JointTargets) -> CompositeScore:
@@ -117,7 +136,7 @@ def designer_score(week: DesignerWeek, rules: JointIncentiveRules, targets: Join
         weights.design_quality_weight * components["design_quality"]
         + weights.conversion_contribution_weight * components["conversion_contribution"]
     )
-    return CompositeScore(score, components, metrics)
+    return CompositeScore(score, components, metrics, *_inputs(week, metrics, targets))
 
 
 def operator_score(week: OperatorWeek, rules: JointIncentiveRules, targets: JointTargets) -> CompositeScore:
@@ -140,15 +159,33 @@ def operator_score(week: OperatorWeek, rules: JointIncentiveRules, targets: Join
         weights.conversion_effect_weight * components["conversion_effect"]
         + weights.design_collaboration_weight * components["design_collaboration"]
     )
-    return CompositeScore(score, components, metrics)
+    return CompositeScore(score, components, metrics, *_inputs(week, metrics, targets))
 
 
-def joint_pay(variable_base: object, score: Decimal) -> Decimal:
-    """Pay = variable base x score / 100, to the cent (from the exact score)."""
+def _inputs(
+    week: DesignerWeek | OperatorWeek, metrics: Mapping[str, Decimal], targets: JointTargets
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The actual and target behind each metric score (already validated by scoring), for the score row."""
+    actuals = {name: _number(getattr(week, name), name) for name in metrics}
+    chosen = {name: getattr(targets, name) for name in metrics if hasattr(targets, name)}
+    return actuals, chosen
+
+
+def joint_pay(variable_base: object, score: Decimal, days: object = DAYS_IN_WEEK) -> Decimal:
+    """Pay = variable base x score / 100 x days in role / 7, to the cent (from the exact score, rounded once).
+
+    A full week (7 days) is the unprorated pay; fewer days never pay more, and 0 days pay nothing.
+    """
     base = _number(variable_base, "variable_base")
     if base < 0:
         raise JointInputError(f"variable_base must not be negative, got {base}")
-    return round_money(base * score / HUNDRED)
+    return round_money(base * score / HUNDRED * _days(days) / DAYS_IN_WEEK)
+
+
+def _days(days: object) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= DAYS_IN_WEEK:
+        raise JointInputError(f"days_in_role must be a whole number of days from 0 to {DAYS_IN_WEEK}, got {days!r}")
+    return days
 
 
 @dataclass(frozen=True)
@@ -161,12 +198,26 @@ class JointResult:
     metric_scores: Mapping[str, Decimal]
     variable_base: Decimal
     pay: Decimal
+    days_in_role: int = DAYS_IN_WEEK
+    actuals: Mapping[str, Decimal] = field(default_factory=dict)
+    targets: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def full_week_pay(self) -> Decimal:
+        """What a whole week in the role would have paid (``pay`` before proration)."""
+        return joint_pay(self.variable_base, self.score)
 
     def as_record(self) -> dict[str, object]:
-        """A flat row for ``scoring.score_joint_incentive_weekly`` (the caller adds plan_version and plan_hash)."""
+        """A flat row for ``scoring.score_joint_incentive_weekly`` (the caller adds plan_version and plan_hash).
+
+        ``components_json`` holds everything the score was computed from: component and metric scores, the
+        actuals and the targets; ``days_in_role`` shows the proration (pay = base x score / 100 x days / 7).
+        """
         explained = {
             "components": {name: str(round_places(v, SCORE_PLACES)) for name, v in self.components.items()},
             "metric_scores": {name: str(round_places(v, SCORE_PLACES)) for name, v in self.metric_scores.items()},
+            "actuals": {name: str(v) for name, v in self.actuals.items()},
+            "targets": {name: str(v) for name, v in self.targets.items()},
         }
         return {
             "employee_id": self.employee_id,
@@ -174,6 +225,7 @@ class JointResult:
             "role": str(self.role),
             "score": round_places(self.score, SCORE_PLACES),
             "variable_base": self.variable_base,
+            "days_in_role": self.days_in_role,
             "pay": self.pay,
             "components_json": json.dumps(explained, sort_keys=True),
         }
@@ -209,7 +261,7 @@ def score_joint_week(
                 composite = designer_score(week, rules, chosen)
             else:
                 composite = operator_score(week, rules, chosen)
-            pay = joint_pay(week.variable_base, composite.score)
+            pay = joint_pay(week.variable_base, composite.score, week.days_in_role)
         except JointInputError as error:
             rejected.append(RejectedJointInput(week, error.reason))
             continue
@@ -223,6 +275,9 @@ def score_joint_week(
                 metric_scores=composite.metric_scores,
                 variable_base=round_money(to_decimal(week.variable_base)),
                 pay=pay,
+                days_in_role=week.days_in_role,
+                actuals=composite.actuals,
+                targets=composite.targets,
             )
         )
     results.sort(key=lambda result: (result.employee_id, str(result.week_start), result.role))
@@ -351,6 +406,20 @@ class PoolAllocation:
     shares: tuple[PoolShare, ...]
     unallocated: Decimal = ZERO
     notes: tuple[str, ...] = ()
+
+
+def merge_contributions(contributions: Iterable[Contribution]) -> list[Contribution]:
+    """One contribution per person and role, their credit summed (e.g. a mart with a row per product line).
+
+    ``allocate_project_pool`` refuses a person listed twice in a role; this is how callers reading several rows per
+    person combine them first. Order follows each person's first appearance.
+    """
+    merged: dict[tuple[str, str], Decimal] = {}
+    for contribution in contributions:
+        key = (contribution.employee_id, contribution.role)
+        credited = _number(contribution.credited_orders, f"credited_orders of {contribution.employee_id}")
+        merged[key] = merged.get(key, ZERO) + credited
+    return [Contribution(employee_id, role, credited) for (employee_id, role), credited in merged.items()]
 
 
 def _contributions_by_role(contributions: Iterable[Contribution]) -> dict[JointRole, dict[str, Decimal]]:

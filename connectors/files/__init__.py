@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from connectors.files.activity_calendar import read_activity_calendar
 from connectors.files.activity_feed import read_activity_events
 from connectors.files.commerce_exports import read_creative_registry, read_product_registry, read_project_pnl
 from connectors.files.feedback import read_activity_feedback
@@ -26,6 +27,7 @@ from connectors.files.planning_exports import read_promotion_calendar, read_serv
 from connectors.files.redemptions import read_redemption_requests
 from connectors.files.schemas import SCHEMAS, raw_frame
 from connectors.files.service_tickets import read_service_tickets
+from connectors.files.taobao_exports import read_taobao_item_metrics, read_taobao_page_metrics
 from connectors.files.training import read_training_completions
 from connectors.files.zk_attlog import read_attlog, read_punch_export, read_punch_export_xlsx
 from connectors.quality import QUARANTINE_COLUMNS, Validated
@@ -57,6 +59,9 @@ READERS: dict[str, tuple[str, Callable[[Path], Validated]]] = {
     "redemption_requests": ("redemption_requests", read_redemption_requests),
     "activity_feedback": ("activity_feedback", read_activity_feedback),
     "training_completions": ("training_completions", read_training_completions),
+    "activity_calendar": ("activity_calendar", read_activity_calendar),
+    "taobao_item_metrics_xlsx": ("taobao_item_metrics", read_taobao_item_metrics),
+    "taobao_page_metrics_xlsx": ("taobao_page_metrics", read_taobao_page_metrics),
 }
 
 __all__ = [
@@ -65,6 +70,7 @@ __all__ = [
     "RAW_TABLES",
     "SOURCE",
     "quarantine_by_table",
+    "read_activity_calendar",
     "read_activity_events",
     "read_activity_feedback",
     "read_attlog",
@@ -85,6 +91,8 @@ __all__ = [
     "read_service_tickets",
     "read_shift_requests",
     "read_shift_roster",
+    "read_taobao_item_metrics",
+    "read_taobao_page_metrics",
     "read_training_completions",
 ]
 
@@ -93,7 +101,8 @@ def read_inbox_week(inbox_dir: Path, week_start: date) -> dict[str, pd.DataFrame
     """Every raw table fed by the week's files (empty frames for absent files) plus ``quarantine``.
 
     Raises if the week's folder is missing (so an undelivered week never replaces loaded rows with nothing),
-    on a name escaping the inbox, on undecodable text and on unknown or missing headers.
+    on undecodable text and on unknown or missing headers. A symlink leading out of the inbox, or an XLSX whose
+    members climb out of the archive, is set aside in ``inbox_files`` quarantine instead.
     """
     listing = list_week_files(Path(inbox_dir), week_start)
     rows: dict[str, list[pd.DataFrame]] = {table: [] for table in RAW_TABLES}

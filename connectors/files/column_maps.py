@@ -206,6 +206,49 @@ PROJECT_PNL = _column_map(
     dates=("week_start_reported",),
 )
 
+# 生意参谋 (Sycm) XLSX exports of the Taobao store: 商品 (item) and 页面 (page) metrics per day, Chinese headers.
+# Sycm adds metric columns from time to time; a header missing here quarantines the file's rows (see taobao_exports).
+TAOBAO_ITEM_METRICS = _column_map(
+    "taobao_item_metrics",
+    {
+        "stat_date": ("统计日期", "日期"),
+        "item_id": ("商品ID", "商品编号id", "宝贝ID"),
+        "item_name": ("商品名称", "商品标题", "宝贝标题"),
+        "outer_id": ("商家编码", "商品商家编码"),
+        "visitors": ("商品访客数", "访客数"),
+        "page_views": ("商品浏览量", "浏览量"),
+        "avg_stay_seconds": ("平均停留时长", "平均停留时长(秒)", "商品平均停留时长"),
+        "bounce_rate": ("商品详情页跳出率", "详情页跳出率"),
+        "favorite_buyers": ("商品收藏人数", "收藏人数"),
+        "cart_units": ("商品加购件数", "加购件数"),
+        "pay_buyers": ("支付买家数",),
+        "pay_conversion_rate": ("商品支付转化率", "支付转化率"),
+    },
+    optional=("item_name", "outer_id", "bounce_rate", "cart_units", "pay_buyers", "pay_conversion_rate"),
+    ignored=("商品链接", "商品状态", "货号", "主图", "序号"),
+    dates=("stat_date",),
+)
+
+TAOBAO_PAGE_METRICS = _column_map(
+    "taobao_page_metrics",
+    {
+        "stat_date": ("统计日期", "日期"),
+        "page_id": ("页面ID",),
+        "page_name": ("页面名称", "页面标题"),
+        "page_type": ("页面类型",),
+        "page_views": ("浏览量",),
+        "visitors": ("访客数",),
+        "clicks": ("点击次数",),
+        "click_visitors": ("点击人数",),
+        "click_rate": ("点击率",),
+        "avg_stay_seconds": ("平均停留时长", "平均停留时长(秒)"),
+        "bounce_rate": ("跳出率",),
+    },
+    optional=("page_type", "click_visitors", "click_rate", "avg_stay_seconds", "bounce_rate"),
+    ignored=("页面链接", "页面URL", "序号"),
+    dates=("stat_date",),
+)
+
 # Labels the vendor attendance software shows instead of the device's integer codes (pyzk: punch 0-5,
 # verify 1 finger / 3 password / 4 card / 15 face). Digits pass through unchanged.
 PUNCH_STATE_LABELS = {

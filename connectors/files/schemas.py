@@ -432,6 +432,35 @@ class TrainingCompletions(RawFileModel):
         return _is_instant_with_offset(s)
 
 
+class ActivityCalendar(RawFileModel):
+    """The engagement team's activity calendar: an event for an activity not on it is refused by scoring, so a
+    row without its id, with a type scoring does not know, or ending before it starts is quarantined."""
+
+    activity_id: Text = _required()
+    activity_type: Text = _required(isin=ACTIVITY_TYPES)
+    title: Text = _optional()
+    start_date: Text = _required()
+    end_date: Text = _required()
+    prerequisite_course: Text = _optional()
+
+    @pa.check("activity_id", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check("start_date", "end_date", name="is_date YYYY-MM-DD")
+    @classmethod
+    def _dates(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s)
+
+    @pa.dataframe_check(name="end_date_not_before_start_date")
+    @classmethod
+    def _ends_after_it_starts(cls, frame: pd.DataFrame) -> pd.Series:
+        start = pd.to_datetime(frame["start_date"], format="%Y-%m-%d", errors="coerce")
+        end = pd.to_datetime(frame["end_date"], format="%Y-%m-%d", errors="coerce")
+        return ((end >= start) | start.isna() | end.isna()).astype(bool)  # unreadable dates fail their own check
+
+
 class ActivityFeedback(RawFileModel):
     """Participants' 1-5 ratings of an activity (connectors/files/feedback.py); another score is quarantined."""
 
@@ -456,6 +485,120 @@ class ActivityFeedback(RawFileModel):
         return _is_instant_with_offset(s)
 
 
+def _is_numeric(s: pd.Series) -> pd.Series:
+    return s.str.fullmatch(_DECIMAL).fillna(False).astype(bool)
+
+
+def _not_negative_if_numeric(s: pd.Series) -> pd.Series:
+    """A negative count is its own reason; text that is no number at all is reported by ``is_numeric``."""
+    return ~_is_numeric(s) | (pd.to_numeric(s, errors="coerce") >= 0)
+
+
+def _whole_if_numeric(s: pd.Series) -> pd.Series:
+    return ~_is_numeric(s) | ~s.str.contains(".", regex=False).fillna(False).astype(bool)
+
+
+def _rate_if_numeric(s: pd.Series) -> pd.Series:
+    value = pd.to_numeric(s, errors="coerce")
+    return ~_is_numeric(s) | ((value >= 0) & (value <= 1))
+
+
+class _TaobaoDaily(RawFileModel):
+    """A 生意参谋 export row: one day of one item or page. The reader has already turned ``1,234`` into ``1234``
+    and ``3.5%`` into ``0.035``; what is left must be a number, counts whole and not negative, rates in 0..1.
+    ``period_start``/``period_end`` are the date range the file's title row states (else the inbox week)."""
+
+    stat_date: Text = _required()
+    period_start: Text = _required()
+    period_end: Text = _required()
+
+    @pa.check("stat_date", "period_start", "period_end", name="is_date YYYY-MM-DD")
+    @classmethod
+    def _dates(cls, s: pd.Series) -> pd.Series:
+        return _is_date(s)
+
+
+class TaobaoItemMetrics(_TaobaoDaily):
+    item_id: Text = _required(str_matches=_DIGITS)
+    item_name: Text = _optional()
+    outer_id: Text = _optional()
+    visitors: Text = _required()
+    page_views: Text = _required()
+    avg_stay_seconds: Text = _required()
+    bounce_rate: Text = _optional()
+    favorite_buyers: Text = _required()
+    cart_units: Text = _optional()
+    pay_buyers: Text = _optional()
+    pay_conversion_rate: Text = _optional()
+
+    @pa.check(
+        "visitors", "page_views", "avg_stay_seconds", "bounce_rate", "favorite_buyers", "cart_units", "pay_buyers",
+        "pay_conversion_rate", name="is_numeric (like 1234, 1,234, 12.5 or 3.5%)",
+    )  # fmt: skip
+    @classmethod
+    def _numbers(cls, s: pd.Series) -> pd.Series:
+        return _is_numeric(s)
+
+    @pa.check(
+        "visitors", "page_views", "avg_stay_seconds", "favorite_buyers", "cart_units", "pay_buyers",
+        name="is_not_negative",
+    )  # fmt: skip
+    @classmethod
+    def _not_negative(cls, s: pd.Series) -> pd.Series:
+        return _not_negative_if_numeric(s)
+
+    @pa.check("visitors", "page_views", "favorite_buyers", "cart_units", "pay_buyers", name="is_whole_count")
+    @classmethod
+    def _whole(cls, s: pd.Series) -> pd.Series:
+        return _whole_if_numeric(s)
+
+    @pa.check("bounce_rate", "pay_conversion_rate", name="is_rate_from_0_to_100%")
+    @classmethod
+    def _rates(cls, s: pd.Series) -> pd.Series:
+        return _rate_if_numeric(s)
+
+
+class TaobaoPageMetrics(_TaobaoDaily):
+    page_id: Text = _required()
+    page_name: Text = _required()
+    page_type: Text = _optional()
+    page_views: Text = _required()
+    visitors: Text = _required()
+    clicks: Text = _required()
+    click_visitors: Text = _optional()
+    click_rate: Text = _optional()
+    avg_stay_seconds: Text = _optional()
+    bounce_rate: Text = _optional()
+
+    @pa.check("page_id", "page_name", name="not_blank")
+    @classmethod
+    def _present(cls, s: pd.Series) -> pd.Series:
+        return _not_blank(s)
+
+    @pa.check(
+        "page_views", "visitors", "clicks", "click_visitors", "click_rate", "avg_stay_seconds", "bounce_rate",
+        name="is_numeric (like 1234, 1,234, 12.5 or 3.5%)",
+    )  # fmt: skip
+    @classmethod
+    def _numbers(cls, s: pd.Series) -> pd.Series:
+        return _is_numeric(s)
+
+    @pa.check("page_views", "visitors", "clicks", "click_visitors", "avg_stay_seconds", name="is_not_negative")
+    @classmethod
+    def _not_negative(cls, s: pd.Series) -> pd.Series:
+        return _not_negative_if_numeric(s)
+
+    @pa.check("page_views", "visitors", "clicks", "click_visitors", name="is_whole_count")
+    @classmethod
+    def _whole(cls, s: pd.Series) -> pd.Series:
+        return _whole_if_numeric(s)
+
+    @pa.check("click_rate", "bounce_rate", name="is_rate_from_0_to_100%")
+    @classmethod
+    def _rates(cls, s: pd.Series) -> pd.Series:
+        return _rate_if_numeric(s)
+
+
 SCHEMAS: dict[str, type[RawFileModel]] = {
     "zk_punches": ZkPunches,
     "hris_employees": HrisEmployees,
@@ -474,6 +617,9 @@ SCHEMAS: dict[str, type[RawFileModel]] = {
     "redemption_requests": RedemptionRequests,
     "activity_feedback": ActivityFeedback,
     "training_completions": TrainingCompletions,
+    "activity_calendar": ActivityCalendar,
+    "taobao_item_metrics": TaobaoItemMetrics,
+    "taobao_page_metrics": TaobaoPageMetrics,
 }
 
 

@@ -12,7 +12,7 @@ credits as (
     select
         creative_id,
         week_start,
-        sum(credit_share) as credited_orders
+        sum(order_credit_share) as credited_orders
     from {{ ref('int_orders_credited_to_creatives') }}
     where creative_id is not null
         and {{ in_partition_window('week_start') }}

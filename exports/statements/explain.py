@@ -42,7 +42,7 @@ from scoring.attainment import (
     score_item,
     weighted_attainment,
 )
-from scoring.joint_incentive import SCORE_PLACES, JointRole
+from scoring.joint_incentive import DAYS_IN_WEEK, SCORE_PLACES, JointRole
 from scoring.money import CENT, ZERO, allocate_largest_remainder, round_money, round_places
 from scoring.plan import CurvePoint, GoalRules, JointIncentiveRules, Plan
 
@@ -350,11 +350,15 @@ def explain_joint_week(row: Record, plan: Plan, plan_ref: PlanRef) -> JointWeek:
 
     base = r.decimal(row, "variable_base", what)
     pay = r.decimal(row, "pay", what)
+    # Pay is prorated by the days in role in the week (rows written before that column existed are whole weeks).
+    days = r.optional_decimal(row, "days_in_role", what)
+    share = Decimal(1) if days is None or days == DAYS_IN_WEEK else days / DAYS_IN_WEEK
+    prorated = "" if share == 1 else f" × {plain(days)} / {DAYS_IN_WEEK}"
     # Pay was computed from the unrounded score: allow what half a unit in the score's last place can move it.
-    pay_tolerance = base * SCORE_TOLERANCE / 2 / HUNDRED + CENT
-    _within(what, "pay", pay, round_money(base * score / HUNDRED), pay_tolerance)
-    by_hand = base * score / HUNDRED
-    steps.append(Step("joint_pay", f"{money(base)} × {plain(score)} / 100", pay, not agrees(by_hand, pay)))
+    pay_tolerance = base * share * SCORE_TOLERANCE / 2 / HUNDRED + CENT
+    _within(what, "pay", pay, round_money(base * score / HUNDRED * share), pay_tolerance)
+    by_hand = base * score / HUNDRED * share
+    steps.append(Step("joint_pay", f"{money(base)} × {plain(score)} / 100{prorated}", pay, not agrees(by_hand, pay)))
     return JointWeek(
         ref=ref_joint(week, employee_id, role),
         week_start=week,

@@ -2,7 +2,9 @@
 
 Orders per product page and day are Poisson in sessions x the product's conversion (1-4%), nudged by how
 well the live creatives click. About a quarter of orders come from returning customers. A few orders are
-refunded and a few cancelled (both ``REFUNDED``; only cancelled ones carry ``cancelled_at_utc``). Project revenue
+refunded and a few cancelled (both ``REFUNDED``; only cancelled ones carry ``cancelled_at_utc``). Refunds come one
+to five days after the order, so some land in the next week: the Shopify vendor serves such an order as paid to its
+own week's load and as refunded to the later week's (a late refund the pipeline must reverse). Project revenue
 per week is what the paid orders' lines on the project's products brought in; one project-week is planted
 with a loss.
 """

@@ -10,6 +10,11 @@ bucket defaults to a Standard plan's (2,000 points, refilled at 100 a second); `
 Where it differs: only the ``orders`` root field exists (see ``SCHEMA``); query costs are an approximation
 (2 + 2 per order + the nested ``lineItems`` page size); search terms other than ``created_at``/``updated_at``
 and ``OR``/``NOT`` are refused with an error, where Shopify would ignore them with a warning.
+
+Orders change: a refunded or cancelled order was ``PAID`` (updated when it was placed, no ``cancelledAt``) until its
+``updated_at_utc``. Shopify answers with the state at the time of the call; the sandbox answers with the state at the
+search's ``updated_at`` upper bound (as if each weekly load ran the moment its week closed), so the load of an order's
+week sees it paid and a later week's load brings its refund: the late refund the pipeline must reverse.
 """
 
 from __future__ import annotations
@@ -148,11 +153,13 @@ class ShopifyApi:
             raise GraphQLError(f"sandbox orders support sortKey {sorted(_SORT_KEYS)}, got {arguments.get('sortKey')}")
         reverse = bool(arguments.get("reverse"))
         terms = _search_terms(arguments.get("query"))
+        as_of = _upper_bound(terms)
+        orders = (_as_of(order, as_of) for order in self._orders)
 
         def position(order: Mapping[str, Any]) -> tuple[Any, int]:
             return order[sort_field], order["_id"]
 
-        matching = sorted((o for o in self._orders if _matches(o, terms)), key=position, reverse=reverse)
+        matching = sorted((o for o in orders if _matches(o, terms)), key=position, reverse=reverse)
         after = arguments.get("after")
         if after:
             last = _decode_cursor(after)
@@ -220,6 +227,22 @@ def _search_terms(query: object) -> list[tuple[str, str, datetime]]:
             raise GraphQLError(f"invalid date in search term {match.group()!r}") from error
         terms.append((field, match["op"] or "", instant if instant.tzinfo else instant.replace(tzinfo=UTC)))
     return terms
+
+
+def _upper_bound(terms: list[tuple[str, str, datetime]]) -> tuple[datetime, bool] | None:
+    """The earliest ``updated_at`` upper bound of a search (and whether it is inclusive), if it has one."""
+    bounds = [(value, op == "<=") for field, op, value in terms if field == "_updated" and op in ("<", "<=")]
+    return min(bounds, key=lambda bound: (bound[0], bound[1])) if bounds else None
+
+
+def _as_of(order: dict[str, Any], bound: tuple[datetime, bool] | None) -> dict[str, Any]:
+    """The order as it stood at ``bound``: before its refund or cancellation it was still paid."""
+    paid = order.get("_paid")
+    if paid is None or bound is None:
+        return order
+    instant, inclusive = bound
+    changed_later = order["_updated"] > instant if inclusive else order["_updated"] >= instant
+    return paid if changed_later else order
 
 
 def _matches(order: Mapping[str, Any], terms: list[tuple[str, str, datetime]]) -> bool:
@@ -293,20 +316,29 @@ def build_orders(tables: Tables) -> list[dict[str, Any]]:
         )
         money = {"amount": str(order.total_amount), "currencyCode": str(order.currency)}
         customer = text(order.customer_id)
-        nodes.append(
-            {
-                "_id": int(order.order_id),
-                "_created": created,
-                "_updated": updated,
-                "id": f"gid://shopify/Order/{order.order_id}",
-                "name": str(order.name),
-                "createdAt": iso_z(created),
-                "updatedAt": iso_z(updated),
-                "cancelledAt": iso_z(cancelled) if cancelled else None,
-                "displayFinancialStatus": str(order.financial_status),
-                "customer": {"id": f"gid://shopify/Customer/{customer}"} if customer else None,
-                "currentTotalPriceSet": {"shopMoney": money, "presentmentMoney": dict(money)},
-                "lineItems": _line_items_page(lines_by_order.get(str(order.order_id), [])),
+        node = {
+            "_id": int(order.order_id),
+            "_created": created,
+            "_updated": updated,
+            "id": f"gid://shopify/Order/{order.order_id}",
+            "name": str(order.name),
+            "createdAt": iso_z(created),
+            "updatedAt": iso_z(updated),
+            "cancelledAt": iso_z(cancelled) if cancelled else None,
+            "displayFinancialStatus": str(order.financial_status),
+            "customer": {"id": f"gid://shopify/Customer/{customer}"} if customer else None,
+            "currentTotalPriceSet": {"shopMoney": money, "presentmentMoney": dict(money)},
+            "lineItems": _line_items_page(lines_by_order.get(str(order.order_id), [])),
+        }
+        reversed_later = str(order.financial_status) == "REFUNDED" or bool(cancelled)
+        if reversed_later and updated > created:
+            # The version served before the refund or cancellation: paid, last updated when it was placed.
+            node["_paid"] = {
+                **node,
+                "_updated": created,
+                "updatedAt": iso_z(created),
+                "cancelledAt": None,
+                "displayFinancialStatus": "PAID",
             }
-        )
+        nodes.append(node)
     return nodes

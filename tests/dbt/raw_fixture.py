@@ -50,6 +50,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLANNING_TABLES = ("service_inquiries_hourly", "promotion_calendar", "shift_requests")
 JIRA_WORK_TABLES = {"jira_work_issues": ISSUE_DTYPES, "jira_worklogs": WORKLOG_DTYPES}
 GOAL_FILE_TABLES = ("goal_sheet_rows", "helpdesk_tickets")  # tests/dbt/test_goal_sheets_and_tickets.py fills them
+TAOBAO_TABLES = ("taobao_item_metrics", "taobao_page_metrics")  # tests/dbt/test_taobao_models.py fills them
 
 
 def _epoch(local: str) -> int:
@@ -563,8 +564,10 @@ def write_raw_tables(database: Path) -> None:
         write_okr_tables(con)
         # The planning, goal-file, redemption and feedback tests (tests/dbt/test_redemption_requests.py,
         # tests/dbt/test_activity_analytics.py) load their own.
-        activity_files = ("redemption_requests", "training_completions", "activity_feedback")
+        activity_files = ("redemption_requests", "training_completions", "activity_feedback", "activity_calendar")
         for table in (*PLANNING_TABLES, *GOAL_FILE_TABLES, *activity_files):
+            replace_week(con, table, FIXTURE_WEEK, raw_frame(table, []), "inbox")
+        for table in TAOBAO_TABLES:
             replace_week(con, table, FIXTURE_WEEK, raw_frame(table, []), "inbox")
         for table, dtypes in JIRA_WORK_TABLES.items():  # tests/integration/test_jira_goal_actuals.py loads real ones
             replace_week(con, table, FIXTURE_WEEK, records_frame([], dtypes), "jira")
@@ -580,3 +583,149 @@ def replace_project_pnl(database: Path, revenue: str) -> None:
     rows[0]["revenue"] = revenue
     with connect(database) as con:
         replace_week(con, "project_pnl", FIXTURE_WEEK, _frame("project_pnl.csv", rows), "inbox")
+
+
+# ---------- the contribution dashboard fixture (tests/dbt/test_contribution_dashboard.py, test_commerce_bad_input.py)
+# Two weeks, W1 = 2026-02-23 and W2 = 2026-03-02, loaded in the fixture week's partition (replacing the e-commerce
+# rows above). Products P1 (/products/one, operator E004) and P2 (/products/two, operator E005), both project PRJ1
+# in CNY. Creatives: C1 (P1, designer E003), C2 (P1, E006), C3 (P2, E003), C5 on product PX that has no page.
+# Clicks W1: C1 30/1000, C2 10/500, C3 0/200; W2: C1 60/1000, C2 20/1000, C3 8/400, C5 none.
+# Sessions W1: P1 100, P2 50; W2: P1 200, P2 0 (zero sessions). Wishlist adds W2: P1 4.
+# Orders (100.00 CNY unless said): W1 1 and 2 on P1; W2 3 on P1 by customer 1 (a repeat), 4 (200.00) on P1 and
+# P2 (seen on two pages), 5 REFUNDED and 6 cancelled on P1, 7 on unregistered product 99, 8 on P1 in USD 50.00,
+# 9 on P2.
+def _contribution_orders() -> list[dict[str, object]]:
+    def row(
+        number: int,
+        day: str,
+        customer: int,
+        status: str = "PAID",
+        amount: str = "100.00",
+        currency: str = "CNY",
+        cancelled: bool = False,
+    ) -> dict[str, object]:
+        created = f"{day}T04:00:00Z"  # noon in Shanghai, the same local date
+        return {
+            "order_gid": f"gid://shopify/Order/{5500 + number}",
+            "name": f"#{1000 + number}",
+            "created_at": created,
+            "updated_at": created,
+            "financial_status": status,
+            "cancelled_at": f"{day}T06:00:00Z" if cancelled else None,
+            "customer_gid": f"gid://shopify/Customer/{customer}",
+            "total_amount": amount,
+            "currency": currency,
+        }
+
+    return [
+        row(1, "2026-02-24", 1),
+        row(2, "2026-02-25", 2),
+        row(3, "2026-03-03", 1),
+        row(4, "2026-03-03", 3, amount="200.00"),
+        row(5, "2026-03-04", 4, status="REFUNDED"),
+        row(6, "2026-03-04", 5, cancelled=True),
+        row(7, "2026-03-04", 6),
+        row(8, "2026-03-05", 7, amount="50.00", currency="usd"),
+        row(9, "2026-03-05", 8),
+    ]
+
+
+def _contribution_order_lines() -> list[dict[str, object]]:
+    lines = [(1, 77), (2, 77), (3, 77), (4, 77), (4, 78), (5, 77), (6, 77), (7, 99), (8, 77), (9, 78)]
+    return [
+        {
+            "order_gid": f"gid://shopify/Order/{5500 + order}",
+            "line_no": n,
+            "sku": f"SKU-{product}",
+            "quantity": 1,
+            "product_gid": f"gid://shopify/Product/{product}",
+        }
+        for n, (order, product) in enumerate(lines, start=1)
+    ]
+
+
+def _contribution_tables() -> list[tuple[str, str, pd.DataFrame]]:
+    def page(day: str, path: str, sessions: str) -> dict[str, object]:
+        return {
+            "report_date": day,
+            "page_path": path,
+            "sessions": sessions,
+            "screen_page_views": sessions,
+            "user_engagement_duration": str(int(sessions) * 30),
+        }
+
+    def clicks(day: str, creative: str, views: str, clicked: str) -> dict[str, object]:
+        return {
+            "report_date": day,
+            "creative_name": creative,
+            "items_viewed_in_promotion": views,
+            "items_clicked_in_promotion": clicked,
+        }
+
+    def creative(creative_id: str, product: str, designer: str) -> dict[str, object]:
+        return {
+            "creative_id": creative_id,
+            "product_id": product,
+            "designer_id": designer,
+            "live_from": "2026-02-01",
+            "live_to": None,
+            "operator_rating": "4",
+        }
+
+    def product(product_id: str, shopify_id: str, path: str, operator: str) -> dict[str, object]:
+        return {
+            "product_id": product_id,
+            "shopify_product_id": shopify_id,
+            "page_path": path,
+            "project_id": "PRJ1",
+            "operator_id": operator,
+        }
+
+    pages = [
+        page("20260224", "/products/one", "100"),
+        page("20260224", "/products/two", "50"),
+        page("20260303", "/products/one", "200"),
+        page("20260303", "/products/two", "0"),
+    ]
+    wishlist = [
+        {"report_date": "20260303", "page_path": "/products/one", "event_name": "add_to_wishlist", "event_count": "4"}
+    ]
+    creative_clicks = [
+        clicks("20260224", "C1", "1000", "30"),
+        clicks("20260224", "C2", "500", "10"),
+        clicks("20260224", "C3", "200", "0"),
+        clicks("20260303", "C1", "1000", "60"),
+        clicks("20260303", "C2", "1000", "20"),
+        clicks("20260303", "C3", "400", "8"),
+    ]
+    creatives = [creative("C1", "P1", "E003"), creative("C2", "P1", "E006"), creative("C3", "P2", "E003")]
+    creatives.append(creative("C5", "PX", "E006"))
+    products = [product("P1", "77", "/products/one", "E004"), product("P2", "78", "/products/two", "E005")]
+    pnl = [
+        {
+            "project_id": "PRJ1",
+            "week_start_reported": "2026-03-02",
+            "revenue": "500.00",
+            "cost": "200.00",
+            "ad_spend": "0.00",
+            "currency": "CNY",
+        }
+    ]
+    return [
+        ("shopify_orders", "shopify", _frame("shopify:orders", _contribution_orders())),
+        ("shopify_order_lines", "shopify", _frame("shopify:orders.lineItems", _contribution_order_lines())),
+        ("ga4_page_daily", "ga4", _frame("ga4:runReport/pages", pages)),
+        ("ga4_page_events", "ga4", _frame("ga4:runReport/events", wishlist)),
+        ("ga4_creative_daily", "ga4", _frame("ga4:runReport/creatives", creative_clicks)),
+        ("creative_registry", "inbox", _frame("creative_registry.csv", creatives)),
+        ("product_registry", "inbox", _frame("product_registry.csv", products)),
+        ("project_pnl", "inbox", _frame("project_pnl.csv", pnl)),
+    ]
+
+
+def write_contribution_tables(database: Path) -> None:
+    """The raw layer of ``write_raw_tables`` with the e-commerce rows replaced by the contribution fixture."""
+    write_raw_tables(database)
+    with connect(database) as con:
+        for table, source, frame in _contribution_tables():
+            replace_week(con, table, FIXTURE_WEEK, frame, source)

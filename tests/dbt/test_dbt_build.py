@@ -209,13 +209,15 @@ def test_goal_items_are_decimals_with_attendance_reasons(build: Build) -> None:
 
 def test_orders_are_credited_by_clicks_or_equally_and_refunds_are_excluded(build: Build) -> None:
     credited = dict(query(build, "select creative_id, credited_orders from marts.fct_creative_performance_weekly"))
-    # P1 has 3 valid orders (the refunded one is excluded): C1 30 clicks, C2 10 clicks -> 3/4 and 1/4.
-    # P2 has 1 valid order (the cancelled one is excluded): C3 and C4 had no click -> half each.
+    # P1 has 3 valid orders (the refunded one is excluded), but #1003 also bought P2 (1 unit each), so P1 holds
+    # 1 + 1 + 1/2 = 2.5 orders: C1 30 clicks, C2 10 clicks -> 3/4 and 1/4 of that.
+    # P2 has the other half of #1003 (the cancelled one is excluded): C3 and C4 had no click -> half each.
+    # Every valid order is credited once in total: 1.875 + 0.625 + 0.25 + 0.25 = 3.
     assert credited == {
-        "C1": Decimal("2.250000"),
-        "C2": Decimal("0.750000"),
-        "C3": Decimal("0.500000"),
-        "C4": Decimal("0.500000"),
+        "C1": Decimal("1.875000"),
+        "C2": Decimal("0.625000"),
+        "C3": Decimal("0.250000"),
+        "C4": Decimal("0.250000"),
     }
     refunded = query(
         build,
@@ -246,8 +248,8 @@ def test_operator_department_and_project_marts(build: Build) -> None:
     operator = query(
         build, "select operator_id, ctr, avg_dwell_seconds, credited_orders from marts.fct_operator_performance_weekly"
     )
-    # clicks-weighted: (30 x 0.030 + 10 x 0.025) / 40
-    assert operator == [("E004", Decimal("0.028750"), Decimal("40.0000"), Decimal("4.000000"))]
+    # clicks-weighted: (30 x 0.030 + 10 x 0.025) / 40; E004 operates P1 and P2, whose 3 valid orders count once each
+    assert operator == [("E004", Decimal("0.028750"), Decimal("40.0000"), Decimal("3.000000"))]
     department = query(build, "select orders, sessions, conversion_rate from marts.fct_department_conversion_weekly")
     assert department == [(4, 150, Decimal("0.026667"))]
     profit = dict(query(build, "select project_id, profit from marts.fct_project_profit_weekly"))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -16,7 +17,10 @@ from scoring.joint_incentive import (
     JointInputError,
     OperatorWeek,
     allocate_project_pool,
+    days_in_role,
     designer_week_from_creatives,
+    joint_pay,
+    merge_contributions,
     metric_score,
     operator_week_from_creatives,
     score_joint_week,
@@ -216,3 +220,117 @@ def test_more_credit_never_earns_less_inside_a_role(plan, profit, rows):
         for b in shares:
             if a.role == b.role and a.credited_orders > b.credited_orders:
                 assert a.amount >= b.amount
+
+
+# --- proration by days in role, people in several pods, what a score row carries -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        (None, None, 7),
+        (date(2025, 1, 6), None, 7),
+        (date(2026, 3, 5), None, 4),  # hired on the week's Thursday: Thu..Sun
+        (date(2026, 3, 8), None, 1),  # hired on the Sunday
+        (None, date(2026, 3, 2), 1),  # last day worked is the Monday
+        (date(2026, 3, 3), date(2026, 3, 6), 4),  # joined Tuesday, left Friday
+        (date(2026, 3, 9), None, 0),  # hired the next week
+        (None, date(2026, 3, 1), 0),  # left the week before
+    ],
+)
+def test_days_in_role_counts_the_weeks_days_between_start_and_end(start, end, days):
+    assert days_in_role(WEEK, start, end) == days
+
+
+def test_a_designer_hired_on_thursday_is_paid_four_sevenths_of_example_c(plan):
+    [designer], rejected = score_joint_week([example_c_designer(days_in_role=4)], [], plan)
+    assert rejected == []
+    assert designer.score == D("93.2")  # the score is the week's; only the pay is prorated
+    assert designer.pay == D("1597.71")  # 3000 x 93.2 / 100 x 4 / 7 = 1597.714...
+    assert designer.full_week_pay == D("2796.00")
+    assert designer.as_record()["days_in_role"] == 4
+
+
+@pytest.mark.parametrize("days", [8, -1, D("2.5"), None, True])
+def test_impossible_days_in_role_are_rejected_not_paid(plan, days):
+    results, rejected = score_joint_week([], [example_c_operator(days_in_role=days)], plan)
+    assert results == []
+    assert [r.reason for r in rejected] == [f"days_in_role must be a whole number of days from 0 to 7, got {days!r}"]
+
+
+bases = st.decimals(min_value=0, max_value=D("100000"), places=2, allow_nan=False, allow_infinity=False)
+scores = st.decimals(min_value=0, max_value=120, places=6, allow_nan=False, allow_infinity=False)
+
+
+@given(
+    base=bases, score=scores, fewer=st.integers(min_value=0, max_value=7), more=st.integers(min_value=0, max_value=7)
+)
+def test_pay_never_falls_with_more_days_and_never_exceeds_a_full_week(base, score, fewer, more):
+    fewer, more = sorted((fewer, more))
+    full = joint_pay(base, score)
+    assert joint_pay(base, score, fewer) <= joint_pay(base, score, more) <= joint_pay(base, score, 7) == full
+    assert joint_pay(base, score, 0) == 0
+    assert joint_pay(base, score, more) == (base * score / 100 * more / 7).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_a_score_row_carries_its_components_inputs_and_proration(plan):
+    [designer], _ = score_joint_week([example_c_designer(days_in_role=5)], [], plan)
+    [operator], _ = score_joint_week([], [example_c_operator()], plan)
+    row = designer.as_record()
+    explained = json.loads(row["components_json"])
+    assert (row["variable_base"], row["days_in_role"], row["pay"]) == (D("3000.00"), 5, D("1997.14"))
+    assert explained["components"] == {"conversion_contribution": "95.000000", "design_quality": "90.500000"}
+    assert explained["metric_scores"]["favorites_rate"] == "75.000000"
+    assert explained["actuals"] == {
+        "ctr": "0.036",
+        "favorites_rate": "0.015",
+        "operator_rating": "4",
+        "order_rate": "0.020",
+        "repurchase_rate": "0.22",
+    }
+    targets = plan.joint_incentive.default_targets
+    assert explained["targets"] == {
+        "ctr": str(targets.ctr),
+        "favorites_rate": str(targets.favorites_rate),
+        "order_rate": str(targets.order_rate),
+        "repurchase_rate": str(targets.repurchase_rate),
+    }
+    operator_explained = json.loads(operator.as_record()["components_json"])
+    assert (
+        set(operator_explained["actuals"])
+        == set(operator_explained["targets"])
+        == {
+            "ctr",
+            "avg_dwell_seconds",
+            "department_conversion_rate",
+        }
+    )
+    assert operator.as_record()["days_in_role"] == 7
+
+
+def test_several_rows_of_a_person_are_summed_per_role_before_the_pool():
+    rows = [
+        Contribution("E1", "operator", D("2.5")),
+        Contribution("E2", "designer", D(1)),
+        Contribution("E1", "operator", D("1.5")),
+        Contribution("E1", "designer", D(3)),  # the same person in the other role stays separate
+    ]
+    assert merge_contributions(rows) == [
+        Contribution("E1", "operator", D(4)),
+        Contribution("E2", "designer", D(1)),
+        Contribution("E1", "designer", D(3)),
+    ]
+    with pytest.raises(JointInputError, match="credited_orders of E3 is missing"):
+        merge_contributions([Contribution("E3", "designer", None)])
+
+
+def test_a_pod_member_of_two_projects_is_credited_in_each(plan):
+    first = allocate_project_pool("P1", WEEK, D(10000), [Contribution("E1", "operator", D(2))], plan)
+    second = allocate_project_pool(
+        "P2", WEEK, D(5000), [Contribution("E1", "operator", D(1)), Contribution("E2", "designer", D(1))], plan
+    )
+    assert [(s.project_id, s.amount) for s in first.shares] == [("P1", D("2000.00"))]  # no designer: all to E1
+    assert [(s.project_id, s.employee_id, s.amount) for s in second.shares] == [
+        ("P2", "E2", D("400.00")),
+        ("P2", "E1", D("600.00")),
+    ]

@@ -4,9 +4,10 @@
   ended starts a run of that week's file ingestion and everything downstream, once the folder has been quiet for
   ``INBOX_SETTLE_SECONDS`` (so a file still being copied is not read half-written).
 - ``late_data_sensor``: when a load brings punches for an earlier week that no earlier load had (a device uploading
-  offline logs, a correction found by the apps' lookback re-read), or Jira work for an earlier week (a worklog
-  edited later), that earlier week's marts, scores and exports are recomputed, so late data changes the week it
-  belongs to instead of being skipped.
+  offline logs, a correction found by the apps' lookback re-read), Jira work for an earlier week (a worklog
+  edited later) or a change to an earlier week's Shopify order (a refund or cancellation), that earlier week's
+  marts, scores and exports are recomputed, so late data changes the week it belongs to instead of being skipped.
+  A week whose payroll was already released is then paid the difference in an adjustment (negative if pay shrank).
 
 Run keys make both idempotent: the same folder state or the same late load never starts two runs.
 """
@@ -33,9 +34,11 @@ from scoring.weeks import parse_week
 
 INBOX_SETTLE_SECONDS = 10
 PUNCH_TABLE_KEYS = [raw_key(table) for table in PUNCH_TIME_COLUMNS]
-# Loads that can bring data for an earlier week and say so in their `late_weeks` metadata: punches, and Jira
-# work (a worklog edited or an issue resolved after its week was scored changes that week's goal actuals).
-LATE_DATA_KEYS = [*PUNCH_TABLE_KEYS, raw_key("jira_work_issues"), raw_key("jira_worklogs")]
+# Loads that can bring data for an earlier week and say so in their `late_weeks` metadata: punches, Jira work (a
+# worklog edited or an issue resolved after its week was scored changes that week's goal actuals) and Shopify orders
+# (a refund or cancellation of an earlier week's order shrinks that week's pools and joint pay). Only the orders
+# table is watched: its lines come in the same load, which reports the same weeks.
+LATE_DATA_KEYS = [*PUNCH_TABLE_KEYS, raw_key("jira_work_issues"), raw_key("jira_worklogs"), raw_key("shopify_orders")]
 
 # Whole multi-assets (scoring writes several tables in one step) are run together: they cannot be split.
 inbox_and_downstream = (
@@ -98,7 +101,8 @@ def _late_weeks(materialization: dg.AssetMaterialization) -> list[str]:
     target=recompute_after_late_data,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="A punch load that touches earlier weeks recomputes those weeks' marts, scores and exports.",
+    description="A punch, Jira work or Shopify order load that touches earlier weeks recomputes those weeks' marts, "
+    "scores and exports.",
 )
 def late_data_sensor(context: dg.SensorEvaluationContext) -> Iterator[dg.RunRequest | dg.SkipReason]:
     cursor: dict[str, int] = json.loads(context.cursor) if context.cursor else {}

@@ -4,12 +4,21 @@
   week; when none of them had a click, equally. An order x product with no live creative (or an unregistered
   product) keeps one row with creative_id null and share 1, so per product-week the shares always add up to
   the valid orders.
+  An order on several products counts once per product in credit_share; order_credit_share also splits the order
+  across its products by quantity (equally when no quantity), so an order seen on two pages is credited once:
+  its order_credit_share rows add up to 1.
 -#}
 with
 
 order_products as (
 
-    select * from {{ ref('int_order_lines_joined_to_products') }}
+    select
+        *,
+        coalesce(
+            quantity * 1.0 / nullif(sum(quantity) over (partition by order_id), 0),
+            1.0 / count(*) over (partition by order_id)
+        ) as order_product_share
+    from {{ ref('int_order_lines_joined_to_products') }}
     where is_valid
 
 ),
@@ -116,7 +125,9 @@ final as (
         all_credits.designer_id,
         all_credits.creative_clicks,
         all_credits.credit_basis,
-        all_credits.credit_share
+        all_credits.credit_share,
+        cast(order_products.order_product_share as numeric(18, 6)) as order_product_share,
+        cast(all_credits.credit_share * order_products.order_product_share as numeric(18, 6)) as order_credit_share
     from all_credits
     inner join order_products
         on all_credits.order_id = order_products.order_id

@@ -2,7 +2,8 @@
   Creative x week (domain section 3): a row for every registered creative live on some day of a week that
   has e-commerce data, or that had promotion traffic that week. Page metrics (sessions, dwell, favourites)
   and order metrics are those of the creative's product and its page; credited_orders is the creative's share
-  of the product's valid orders (int_orders_credited_to_creatives). Rates are null when their denominator is 0.
+  of the product's valid orders (int_orders_credited_to_creatives), an order on several products split between
+  them by quantity, so every order is credited once in total. Rates are null when their denominator is 0.
 -#}
 {{ config(
     materialized='incremental',
@@ -83,7 +84,7 @@ credits as (
     select
         creative_id,
         week_start,
-        sum(credit_share) as credited_orders
+        sum(order_credit_share) as credited_orders
     from {{ ref('int_orders_credited_to_creatives') }}
     where creative_id is not null
     group by creative_id, week_start

@@ -32,7 +32,7 @@ designer_credit as (
         week_start,
         designer_id as employee_id,
         'designer' as role,
-        sum(credit_share) as credited_orders
+        sum(order_credit_share) as credited_orders
     from credits
     where designer_id is not null
     group by project_id, week_start, designer_id
@@ -46,7 +46,7 @@ operator_credit as (
         credits.week_start,
         operators.operator_id as employee_id,
         'operator' as role,
-        sum(credits.credit_share) as credited_orders
+        sum(credits.order_credit_share) as credited_orders
     from credits
     inner join operators
         on credits.product_id = operators.product_id
