@@ -27,9 +27,11 @@ from exports.statements.model import (
     Employee,
     GoalWeek,
     JointWeek,
+    LeaveFromPoints,
     PlanRef,
     PoolShareFact,
     QuantityTotal,
+    RedeemedLeave,
     Statement,
     StatementError,
     StatementLine,
@@ -38,7 +40,7 @@ from exports.statements.model import (
 from exports.statements.records import Record
 from scoring.plan import Plan
 
-Block = GoalWeek | JointWeek | PoolShareFact | AttendanceWeek
+Block = GoalWeek | JointWeek | PoolShareFact | AttendanceWeek | RedeemedLeave
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class _PersonRows:
     pool: list[Record] = field(default_factory=list)
     attendance: list[Record] = field(default_factory=list)
     progress: list[Record] = field(default_factory=list)
+    redemptions: list[Record] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def build_statement(
     project_profits: Iterable[Record] = (),
     attendance_rows: Iterable[Record] = (),
     goal_progress_rows: Iterable[Record] = (),
+    redemption_rows: Iterable[Record] = (),
     weeks: Iterable[date] | None = None,
 ) -> Statement:
     """The statement of one employee (a ``dim_employee`` row) for ``pay_period``; raises ``StatementError``.
@@ -102,7 +106,8 @@ def build_statement(
     ``payroll_lines`` are the weekly ``scoring.payroll_line`` rows (``pay_period`` is the week's Monday, or
     ``pay_period`` itself), not lines rolled up into a month: each must name its own score row. For a period
     longer than a week pass its Mondays as ``weeks`` (``exports.pay_periods.weeks_of_period``): a row of any other
-    week is then an error, and the statement lists every week of the period.
+    week is then an error, and the statement lists every week of the period. ``redemption_rows`` are
+    ``scoring.points_redemptions`` rows: each granted leave request explains its ``REDEEMED_LEAVE_HOURS`` line.
     """
     employee_id = r.text(employee, "employee_id", "dim_employee row")
     pool = list(pool_rows)
@@ -115,6 +120,7 @@ def build_statement(
         (rows.pool, pool),
         (rows.attendance, attendance_rows),
         (rows.progress, goal_progress_rows),
+        (rows.redemptions, redemption_rows),
     ):
         target.extend(row for row in source if row.get("employee_id") == employee_id)
     return _build(employee, pay_period, rows, shared)
@@ -132,6 +138,7 @@ def build_period_statements(
     project_profits: Iterable[Record] = (),
     attendance_rows: Iterable[Record] = (),
     goal_progress_rows: Iterable[Record] = (),
+    redemption_rows: Iterable[Record] = (),
     weeks: Iterable[date] | None = None,
 ) -> tuple[list[Statement], list[RejectedStatement]]:
     """Statements of everybody with a payroll line, a score or an attendance row in the period's rows.
@@ -156,6 +163,10 @@ def build_period_statements(
         employee_id = str(row.get("employee_id"))
         if employee_id in people:
             people[employee_id].progress.append(row)
+    for row in redemption_rows:  # a redemption explains a payroll line; alone (goods, refused) it is no statement
+        employee_id = str(row.get("employee_id"))
+        if employee_id in people:
+            people[employee_id].redemptions.append(row)
 
     directory = {str(row.get("employee_id")): row for row in employees}
     statements: list[Statement] = []
@@ -244,9 +255,50 @@ def _blocks(rows: _PersonRows, shared: _Shared) -> list[Block]:
     attendance = [
         explain_attendance_week(row, *_plan_of(row, shared, "fct_attendance_weekly row")) for row in rows.attendance
     ]
-    for what, found in (("goal rows", goals), ("joint rows", joint), ("pool rows", pool), ("attendance", attendance)):
+    leave = [block for row in rows.redemptions if (block := _redeemed_leave(row, shared)) is not None]
+    for what, found in (
+        ("goal rows", goals),
+        ("joint rows", joint),
+        ("pool rows", pool),
+        ("attendance", attendance),
+        ("points_redemptions", leave),
+    ):
         _unique(found, what)
-    return [*goals, *joint, *pool, *attendance]
+    return [*goals, *joint, *pool, *attendance, *leave]
+
+
+def _redeemed_leave(row: Record, shared: _Shared) -> RedeemedLeave | None:
+    """The leave a granted redemption bought, its hours checked against the plan's catalog; None for a refused
+    request or an item that grants no leave (goods, courses: nothing for payroll)."""
+    what = "points_redemptions row"
+    request_id = r.text(row, "request_id", what)
+    employee_id = r.text(row, "employee_id", what)
+    what = f"redemption {request_id} of {employee_id}"
+    status = r.text(row, "status", what)
+    if status not in ("granted", "refused"):
+        raise StatementError(f"{what} has status {status!r}, expected 'granted' or 'refused'")
+    hours = r.decimal(row, "leave_hours", what) if row.get("leave_hours") is not None else ZERO
+    if status == "refused" or hours == 0:
+        return None
+    plan, ref = _plan_of(row, shared, what)
+    week = r.day(row, "week_start", what)
+    item_code = r.text(row, "item_code", what)
+    item = plan.activity_points.redemption.item(item_code)
+    if item is None:
+        raise StatementError(f"{what}: item {item_code} is not in plan {plan.version}'s catalog")
+    if hours != Decimal(item.leave_hours):
+        raise StatementError(f"{what}: leave_hours {hours} differs from the {item.leave_hours} h {item_code} grants")
+    points = row.get("points")
+    return RedeemedLeave(
+        ref=f"points_redemptions:{week.isoformat()}:{employee_id}:{request_id}",
+        week_start=week,
+        plan=ref,
+        request_id=request_id,
+        item_code=item_code,
+        item_name=item.name,
+        points=None if points is None else r.integer(row, "points", what),
+        leave_hours=hours,
+    )
 
 
 def _plan_by_ref(blocks: Sequence[Block], shared: _Shared) -> dict[str, Plan]:
@@ -266,6 +318,8 @@ def _expected_lines(blocks: Sequence[Block], shared: _Shared) -> dict[tuple[str,
             items = [("joint_incentive", block.pay, None)]
         elif isinstance(block, PoolShareFact):
             items = [("project_pool_share", block.amount, None)]
+        elif isinstance(block, RedeemedLeave):
+            items = [("redeemed_leave_hours", ZERO, block.leave_hours)]
         else:
             items = [("overtime_hours", ZERO, block.overtime_hours)]
         for component, amount, quantity in items:
@@ -322,6 +376,7 @@ def _weeks(blocks: Sequence[Block]) -> tuple[WeekSection, ...]:
                 joint=tuple(sorted((b for b in found if isinstance(b, JointWeek)), key=lambda b: b.ref)),
                 pool_shares=tuple(sorted((b for b in found if isinstance(b, PoolShareFact)), key=lambda b: b.ref)),
                 attendance=attendance[0] if attendance else None,
+                redeemed_leave=tuple(sorted((b for b in found if isinstance(b, RedeemedLeave)), key=lambda b: b.ref)),
             )
         )
     return tuple(sections)
@@ -376,4 +431,19 @@ def _build(employee_row: Record, pay_period: str, rows: _PersonRows, shared: _Sh
             QuantityTotal(component, code, unit, quantity)
             for (component, code, unit), quantity in sorted(quantities.items(), key=str)
         ),
+        leave_from_points=_leave_from_points(lines, blocks),
+    )
+
+
+def _leave_from_points(lines: Sequence[StatementLine], blocks: Sequence[Block]) -> LeaveFromPoints | None:
+    """The period's redeemed leave in one line: hours from the payroll lines, requests from their redemptions."""
+    redeemed = {block.ref: block for block in blocks if isinstance(block, RedeemedLeave)}
+    leave = [line for line in lines if line.source_ref in redeemed and line.component == "redeemed_leave_hours"]
+    if not leave:
+        return None
+    return LeaveFromPoints(
+        component_code=leave[0].component_code,
+        hours=sum((line.quantity or ZERO for line in leave), ZERO),
+        unit=leave[0].unit,
+        request_ids=tuple(sorted({redeemed[line.source_ref].request_id for line in leave})),
     )

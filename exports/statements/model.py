@@ -178,6 +178,21 @@ class AttendanceWeek:
 
 
 @dataclass(frozen=True)
+class RedeemedLeave:
+    """Leave a points redemption granted (a ``scoring.points_redemptions`` row): hours on the payroll, never money.
+    ``leave_hours`` is checked against the plan's catalog item, so the hours shown are the ones that were bought."""
+
+    ref: str
+    week_start: date
+    plan: PlanRef
+    request_id: str
+    item_code: str
+    item_name: str
+    points: int | None
+    leave_hours: Decimal
+
+
+@dataclass(frozen=True)
 class WeekSection:
     """Everything that happened in one ISO week of the pay period, for this person."""
 
@@ -186,6 +201,7 @@ class WeekSection:
     joint: tuple[JointWeek, ...] = ()
     pool_shares: tuple[PoolShareFact, ...] = ()
     attendance: AttendanceWeek | None = None
+    redeemed_leave: tuple[RedeemedLeave, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,6 +228,16 @@ class QuantityTotal:
 
 
 @dataclass(frozen=True)
+class LeaveFromPoints:
+    """The period's leave redeemed with activity points: total hours and the redemption requests behind them."""
+
+    component_code: str
+    hours: Decimal
+    unit: str | None
+    request_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Statement:
     """One employee's pay period. Constructing it checks the grand total against the payroll lines."""
 
@@ -224,6 +250,7 @@ class Statement:
     currency: str
     grand_total: Decimal
     quantity_totals: tuple[QuantityTotal, ...]
+    leave_from_points: LeaveFromPoints | None = None
 
     def __post_init__(self) -> None:
         lines_total = sum((line.amount for line in self.lines), ZERO)
@@ -232,6 +259,14 @@ class Statement:
                 f"statement of {self.employee.employee_id} for {self.pay_period}: grand total {self.grand_total} "
                 f"is not the sum of its payroll lines ({lines_total})"
             )
+        if self.leave_from_points is not None:
+            code = self.leave_from_points.component_code
+            hours = sum((line.quantity or ZERO for line in self.lines if line.component_code == code), ZERO)
+            if hours != self.leave_from_points.hours:
+                raise StatementError(
+                    f"statement of {self.employee.employee_id} for {self.pay_period}: leave from points "
+                    f"{self.leave_from_points.hours} h is not the sum of its {code} lines ({hours} h)"
+                )
         currencies = sorted({line.currency for line in self.lines} - {self.currency})
         if currencies:
             raise StatementError(

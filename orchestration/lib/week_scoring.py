@@ -7,13 +7,15 @@ The asset calls ``score_week_from_marts`` and writes what it returns; ``hrhub pl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
 from orchestration.defs.scoring import marts
+from orchestration.lib.warehouse_rows import rows
 from scoring.activity_points import (
     EmployeeWeekPoints,
     RejectedEvent,
@@ -31,6 +33,8 @@ from scoring.joint_incentive import (
     PoolAllocation,
     RejectedJointInput,
     allocate_project_pool,
+    days_in_role,
+    merge_contributions,
     score_joint_week,
 )
 from scoring.payroll_lines import PayrollLine, build_payroll_lines
@@ -43,6 +47,7 @@ POINTS = "score_activity_points_weekly"
 PAYROLL = "payroll_line"
 REJECTED = "rejected_inputs"
 _REJECTED_COLUMNS = ["score", "reference", "reason"]
+_PersonWeek = TypeVar("_PersonWeek", DesignerWeek, OperatorWeek)
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,23 @@ def _not_employed_rejections(
     ).astype("string")
 
 
+def days_in_role_by_employee(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, int]:
+    """Days of ``week`` each employee held their role: from hire to termination date in ``marts.dim_employee``.
+
+    The product registry has no role start/end dates, so employment bounds the role. Joint pay is prorated by it.
+    """
+    people = rows(con, "select employee_id, hire_date, termination_date from marts.dim_employee")
+    return {
+        str(r["employee_id"]): days_in_role(week, r["hire_date"], r["termination_date"])  # type: ignore[arg-type]
+        for r in people
+    }
+
+
+def _with_days(weeks: Sequence[_PersonWeek], days: dict[str, int]) -> list[_PersonWeek]:
+    """Each person-week with the days its person held the role (whole weeks for people not in dim_employee)."""
+    return [replace(w, days_in_role=days[w.employee_id]) if w.employee_id in days else w for w in weeks]
+
+
 def score_week_from_marts(
     con: duckdb.DuckDBPyConnection, week: date, plan: Plan, tz: str, activity_points: bool = True
 ) -> WeekScores:
@@ -143,9 +165,10 @@ def score_week_from_marts(
         marts.goal_history(con, week),
         plan,
     )
+    days = days_in_role_by_employee(con, week)
     joint, joint_rejected = score_joint_week(
-        [d for d in designers if d.employee_id not in not_employed],
-        [o for o in operators if o.employee_id not in not_employed],
+        _with_days([d for d in designers if d.employee_id not in not_employed], days),
+        _with_days([o for o in operators if o.employee_id not in not_employed], days),
         plan,
     )
     contributions = {
@@ -154,7 +177,9 @@ def score_week_from_marts(
     pools, pool_rejected = [], []
     for project_id, profit in marts.project_profits(con, week).items():
         try:
-            pools.append(allocate_project_pool(project_id, week, profit, contributions.get(project_id, []), plan))
+            # One credit per person, project and role: someone in two pods is credited in each project separately.
+            credited = merge_contributions(contributions.get(project_id, []))
+            pools.append(allocate_project_pool(project_id, week, profit, credited, plan))
         except JointInputError as error:
             pool_rejected.append((project_id, error.reason))
     points, points_rejected = [], []
@@ -164,6 +189,7 @@ def score_week_from_marts(
         context = WeekContext(
             employees=set(marts.employee_roles(con)),
             completions=marts.training_completions(con),
+            activities=marts.known_activities(con, week),
             published_stories={e.story_id for e in earlier if e.event_type == "story_published" and e.story_id},
         )
         events = marts.activity_events(con, week, tz=tz)

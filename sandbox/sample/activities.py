@@ -57,6 +57,8 @@ CHALLENGE_COURSES = tuple(f"ENG-{301 + n}" for n in range(len(CHALLENGE_TOPICS))
 STORY_THEMES = ("A customer we saved", "Onboarding done right", "Renewal against the odds", "The hardest ticket")
 QUIZ_TOPICS = ("Company history", "Product knowledge", "Festival trivia", "Safety at work")
 TECH_QUIZ_TOPIC = "Tech quiz: distributed systems"
+# Events per week (alternating) for an activity missing from the calendar: scoring must refuse them.
+UNLISTED_EVENTS_PER_WEEK = (1, 2)
 
 
 @dataclass
@@ -272,4 +274,40 @@ def build_activities(config: SampleConfig, people: People) -> dict[str, pd.DataF
             "occurred_at_utc": text.local_to_utc(local, config.timezone).as_unit("s"),
         }
     )
+    activity_events = pd.concat([activity_events, _unlisted_events(config, people, activity_events)], ignore_index=True)
     return {"activities": activities, "activity_events": activity_events}
+
+
+def _unlisted_events(config: SampleConfig, people: People, listed: pd.DataFrame) -> pd.DataFrame:
+    """Answers to a pop-up quiz a team lead ran on the platform but nobody put on the activity calendar: 1 or 2 a
+    week (alternating), from people who took part in the week anyway, so scoring's "unknown activity" refusal has
+    something to show. Appended after the listed events (their ids continue the numbering) and drawn from their
+    own stream, so the listed events and everything derived from them stay as they were."""
+    rng = topic_rng(config, "unlisted_activities")
+    local = pd.DatetimeIndex(listed["occurred_at_utc"]).tz_convert(config.timezone).tz_localize(None)
+    week_of_event = np.asarray((local - pd.Timestamp(config.start_week)).days // 7)
+    index_of = pd.Series(np.arange(people.size), index=people.ids.to_numpy())
+    activity, employee, second = [], [], []
+    for week, monday in enumerate(config.week_starts):
+        actors = np.unique(listed["employee_id"].astype("string").to_numpy()[week_of_event == week])
+        count = min(UNLISTED_EVENTS_PER_WEEK[week % len(UNLISTED_EVENTS_PER_WEEK)], len(actors))
+        chosen = np.sort(rng.choice(len(actors), size=count, replace=False))
+        iso = monday.isocalendar()
+        activity += [f"POP-{iso.year}W{iso.week:02d}"] * count
+        employee += index_of.loc[actors[chosen]].tolist()
+        second += [week * WEEK + 2 * DAY + (12 + n) * HOUR for n in range(count)]
+    first = len(listed) + 1
+    local_at = np.datetime64(config.start_week, "s") + np.asarray(second, dtype=np.int64).astype("timedelta64[s]")
+    codes, none = np.asarray(employee, dtype=np.int64), np.full(len(employee), -1)
+    return pd.DataFrame(
+        {
+            "event_id": text.numbered("EV-", np.arange(first, first + len(employee)), 8),
+            "event_type": text.pick(text.labels(EVENT_TYPES), np.full(len(employee), QUIZ_ANSWERED)),
+            "activity_id": text.labels(activity),
+            "employee_id": text.pick(people.ids, codes),
+            "counterpart_id": text.pick(people.ids, none),
+            "story_id": text.pick(text.labels(["-"]), none),
+            "team_id": text.pick(people.team_names, codes),
+            "occurred_at_utc": text.local_to_utc(local_at, config.timezone).as_unit("s"),
+        }
+    )

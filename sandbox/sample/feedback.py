@@ -35,6 +35,8 @@ def build_feedback(
         .max()
         .reset_index()
     )
+    # Events for an activity not in the table (the pop-up quiz off the calendar) get no rating.
+    last_events = last_events[last_events["activity_id"].isin(activities["activity_id"])].reset_index(drop=True)
     rated = last_events[rng.random(len(last_events)) < RESPONSE_RATE].reset_index(drop=True)
     activity = activities.set_index("activity_id").loc[rated["activity_id"]]
     index_of = pd.Series(np.arange(people.size), index=people.ids.to_numpy())

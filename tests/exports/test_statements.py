@@ -442,3 +442,100 @@ def test_file_names_refuse_text_that_could_leave_the_folder(plan):
 
     with pytest.raises(ValueError, match="cannot be part of a file name"):
         statement_files(dataclasses.replace(statement, pay_period="../2026-03"), "en")
+
+
+# ---------- leave redeemed with activity points
+
+
+def redemption_row(plan: Plan, request_id: str, status: str = "granted", item: str = "LEAVE_8H", hours: int = 8):
+    """A ``scoring.points_redemptions`` row as the ledger stores it."""
+    record = {"request_id": request_id, "employee_id": ME, "item_code": item, "status": status}
+    return stored({**record, "points": 500, "leave_hours": hours}, plan)
+
+
+def with_redeemed_leave(plan: Plan) -> dict[str, list[dict[str, object]]]:
+    """Example B plus two granted leave redemptions, one refused and one for goods (no payroll line)."""
+    from scoring.payroll_lines import build_redeemed_leave_lines
+
+    redemptions = [
+        redemption_row(plan, "RR-7"),
+        redemption_row(plan, "RR-3"),
+        redemption_row(plan, "RR-5", status="refused", hours=0),
+        redemption_row(plan, "RR-9", item="GOODS_GIFT_CARD", hours=0),
+    ]
+    rows = example_b_rows(plan)
+    leave_lines = build_redeemed_leave_lines(WEEK, plan, redemptions)
+    rows["payroll_lines"] += [stored(line.as_record(), plan) for line in leave_lines]
+    return {**rows, "redemption_rows": redemptions}
+
+
+def test_leave_redeemed_with_points_shows_as_its_own_line_in_json_and_html(plan):
+    rows = with_redeemed_leave(plan)
+    statement = build_statement(EMPLOYEE, "2026-03-02", [plan], **rows)
+
+    leave = statement.leave_from_points
+    assert leave is not None
+    assert (leave.component_code, leave.hours, leave.unit, leave.request_ids) == (
+        "REDEEMED_LEAVE_HOURS",
+        D("16.00"),
+        "hours",
+        ("RR-3", "RR-7"),
+    )
+    # Hours, never money: the grand total is the goal bonus alone.
+    bonus = [line.amount for line in statement.lines if line.component == "weekly_goal_bonus"]
+    assert statement.grand_total == sum(bonus) > 0
+    [week] = statement.weeks
+    assert [(b.request_id, b.item_code, b.leave_hours, b.points) for b in week.redeemed_leave] == [
+        ("RR-3", "LEAVE_8H", D("8"), 500),
+        ("RR-7", "LEAVE_8H", D("8"), 500),
+    ]
+
+    data = json.loads(statement_json(statement))
+    assert data["leave_from_points"] == {
+        "component_code": "REDEEMED_LEAVE_HOURS",
+        "hours": "16.00",
+        "unit": "hours",
+        "request_ids": ["RR-3", "RR-7"],
+    }
+    english = statement_html(statement, "en").decode()
+    chinese = statement_html(statement, "zh-CN").decode()
+    assert re.search(r"Leave from points.*?16\.00 hours.*?Redemption requests \(2\).*?RR-3, RR-7", english, re.S)
+    assert re.search(r"积分兑换假期.*?16\.00 hours.*?兑换申请 \(2\).*?RR-3, RR-7", chinese, re.S)
+    assert 'id="points_redemptions:2026-03-02:E000001:RR-7"' in english  # each line links to its request's block
+
+
+def test_a_statement_without_redemptions_has_no_leave_from_points_line(plan):
+    statement = build_statement(EMPLOYEE, "2026-03-02", [plan], **example_b_rows(plan))
+    assert statement.leave_from_points is None
+    assert json.loads(statement_json(statement))["leave_from_points"] is None
+    assert "Leave from points" not in statement_html(statement, "en").decode()
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (lambda rows: rows.update(redemption_rows=[]), "not explained by any score"),
+        (lambda rows: rows["redemption_rows"][0].update(leave_hours=16), "leave_hours 16 differs from the 8 h"),
+        (lambda rows: rows["redemption_rows"][0].update(item_code="LEAVE_99H"), "LEAVE_99H is not in plan"),
+        (lambda rows: rows["redemption_rows"][0].update(status="pending"), "status 'pending'"),
+        (
+            lambda rows: rows["payroll_lines"][-1].update(quantity=D("4.00")),
+            "quantity 4.00 differs from the 8 its working gives",
+        ),
+    ],
+)
+def test_redeemed_leave_that_its_redemption_does_not_explain_is_an_error(plan, tamper, message):
+    rows = with_redeemed_leave(plan)
+    tamper(rows)
+    with pytest.raises(StatementError, match=re.escape(message)):
+        build_statement(EMPLOYEE, "2026-03-02", [plan], **rows)
+
+
+def test_period_statements_explain_redeemed_leave_and_ignore_lone_redemptions(plan):
+    rows = with_redeemed_leave(plan)
+    stranger = {**redemption_row(plan, "RR-1"), "employee_id": "E000099"}  # no payroll line: no statement
+    rows["redemption_rows"] = [*rows["redemption_rows"], stranger]
+    statements, rejected = build_period_statements("2026-03-02", [EMPLOYEE], [plan], **rows)
+    assert rejected == []
+    [statement] = statements
+    assert statement.leave_from_points is not None and statement.leave_from_points.hours == D("16.00")

@@ -178,6 +178,7 @@ def test_writes_the_week_folder_with_every_expected_file(tables, tmp_path):
     assert sorted(p.name for p in paths) == [
         "ZK01_attlog.dat",
         "ZK02_attlog.dat",
+        "activity_calendar.csv",
         "activity_events.jsonl",
         "creative_registry.csv",
         "employee_identity.csv",

@@ -237,6 +237,23 @@ def training_completions(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, 
     return completions
 
 
+def known_activities(con: duckdb.DuckDBPyConnection, week: date) -> set[str] | None:
+    """Ids of the calendar's activities starting by the end of ``week`` (scoring refuses events for any other), or
+    None when no calendar was ever loaded (the rule then cannot be checked, rather than refusing every event)."""
+    if not _table_exists(con, "marts", "dim_activity"):
+        return None
+    ids = {
+        r[0]
+        for r in con.execute(
+            "select activity_id from marts.dim_activity where start_date <= ?", [week + timedelta(days=6)]
+        ).fetchall()
+    }
+    if ids:
+        return ids
+    ever = con.execute("select count(*) from marts.dim_activity").fetchone()
+    return set() if ever and ever[0] else None
+
+
 def overtime_hours(con: duckdb.DuckDBPyConnection, week: date) -> dict[str, Decimal]:
     rows = warehouse_rows.rows(
         con,
