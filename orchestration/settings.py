@@ -66,6 +66,11 @@ class Settings:
         return self.home / "outbox" / "outbox.sqlite"
 
     @property
+    def gx_dir(self) -> Path:
+        """The Great Expectations file context; HR reads its Data Docs at ``<gx_dir>/data_docs/index.html``."""
+        return Path(os.environ.get("HRHUB_GX_DIR", self.home / "gx"))
+
+    @property
     def sample_dir(self) -> Path:
         return self.home / "sample"
 

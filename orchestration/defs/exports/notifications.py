@@ -32,6 +32,7 @@ from exports.payroll_ledger import PayrollLedger
 from exports.payroll_release import manifest_name
 from exports.targets import load_targets
 from orchestration.defs.partitions import week_by_week, weekly_partitions
+from orchestration.defs.quality.gate import hold_if_checks_failed
 from orchestration.defs.resources import ExportsResource, WarehouseResource
 from orchestration.lib.asset_keys import mart_key, scoring_key
 from orchestration.lib.ingest import partition_week
@@ -117,6 +118,7 @@ def notification_outbox(
 ) -> dg.MaterializeResult:
     week = partition_week(context)
     with connect(warehouse.path, read_only=True) as con:
+        hold_if_checks_failed(context, con, week)  # a week whose blocking checks failed is not announced
         results = rows(
             con,
             """select g.employee_id, e.name, e.manager_id, g.attainment, g.band, g.bonus, g.reason_codes,

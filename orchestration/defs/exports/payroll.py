@@ -13,6 +13,8 @@ from connectors.warehouse import connect
 from exports.payroll_ledger import PayrollLedger
 from exports.targets import load_targets
 from orchestration.defs.partitions import week_by_week, weekly_partitions
+from orchestration.defs.quality.checks import GUARDED_ASSETS
+from orchestration.defs.quality.gate import hold_if_checks_failed
 from orchestration.defs.resources import ExportsResource, PlanResource, WarehouseResource
 from orchestration.lib.asset_keys import mart_key, scoring_key
 from orchestration.lib.ingest import partition_week
@@ -25,7 +27,8 @@ from orchestration.lib.plan_pins import scored_plan
     backfill_policy=week_by_week,
     group_name="exports",
     # points_redemptions: granted leave is drafted with the week's lines (REDEEMED_LEAVE_HOURS).
-    deps=[scoring_key("payroll_line"), scoring_key("points_redemptions"), mart_key("dim_employee")],
+    # GUARDED_ASSETS: the Great Expectations suites' assets, so their failed blocking checks stop this step.
+    deps=[scoring_key("payroll_line"), scoring_key("points_redemptions"), mart_key("dim_employee"), *GUARDED_ASSETS],
     kinds={"csv", "xlsx"},
     description="Payroll drafts of the week's pay period for every target in the exports config, with manifests; "
     "released only after HR approves (job approve_pay_period or `hrhub payroll approve`).",
@@ -37,6 +40,7 @@ def payroll_files(
     targets = load_targets(exports.config().get("payroll_targets") or {})
     ledger = PayrollLedger(Path(exports.payroll_ledger_path))
     with connect(warehouse.path, read_only=True) as con:
+        hold_if_checks_failed(context, con, week)  # a week whose blocking checks failed is not exported
         # The plan the week's lines were scored with (a pinned week keeps its exported plan).
         history = plan.history()
         current = scored_plan(con, history, week, "payroll_line") or history.in_force(week)
