@@ -8,6 +8,7 @@ and dbt opens the same file between ingestion steps.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -40,8 +41,37 @@ def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDB
         con.close()
 
 
-def _quoted(name: str) -> str:
+class UnsafeSqlError(ValueError):
+    """A name or SQL type that cannot be put into a statement safely."""
+
+
+_MAX_IDENTIFIER = 255
+_SQL_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?: [A-Za-z][A-Za-z0-9_]*)*(?:\(\s*\d+\s*(?:,\s*\d+\s*)?\))?(?:\[\])?$")
+
+
+def quote_identifier(name: str) -> str:
+    """``name`` as a double-quoted SQL identifier: the one way a schema, table or column name enters SQL here.
+
+    Quoting (embedded quotes doubled) makes any text a single name, so ``x"; drop table y; --`` names a table
+    rather than ending the statement. Names no database could hold (empty, control characters, too long) are
+    refused: they only come from a broken or hostile configuration.
+    """
+    if not isinstance(name, str) or not name or len(name) > _MAX_IDENTIFIER:
+        raise UnsafeSqlError(f"refusing SQL identifier {name!r}: it must be 1 to {_MAX_IDENTIFIER} characters")
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        raise UnsafeSqlError(f"refusing SQL identifier {name!r}: it contains control characters")
     return '"' + name.replace('"', '""') + '"'
+
+
+def sql_type(text: str) -> str:
+    """``text`` if it is a plain SQL type (``varchar``, ``decimal(18, 2)``, ``double precision``, ``int[]``);
+    a type cannot be bound as a parameter, so anything else is refused rather than spliced into a statement."""
+    if not isinstance(text, str) or not _SQL_TYPE.fullmatch(text.strip()):
+        raise UnsafeSqlError(f"refusing SQL type {text!r}: expected a plain type name such as decimal(18,2)")
+    return text.strip()
+
+
+_quoted = quote_identifier
 
 
 def replace_week(
@@ -73,7 +103,9 @@ def replace_week(
     try:
         con.execute("begin transaction")
         declared = {"week_start": "date", **(column_types or {})}
-        casts = ", ".join(f"cast({_quoted(c)} as {t}) as {_quoted(c)}" for c, t in declared.items() if c in frame)
+        casts = ", ".join(
+            f"cast({_quoted(c)} as {sql_type(t)}) as {_quoted(c)}" for c, t in declared.items() if c in frame
+        )
         excluded = ", ".join(_quoted(c) for c in declared if c in frame)
         con.execute(
             f"create table if not exists {target} as select {casts}, * exclude ({excluded}) from incoming limit 0"
@@ -105,9 +137,10 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str, de
             [schema, table],
         ).fetchall()
     }
-    for name, sql_type, *_ in con.execute("describe select * from incoming").fetchall():
+    for name, inferred, *_ in con.execute("describe select * from incoming").fetchall():
         if name not in existing:
-            column_type = declared.get(name, sql_type)
+            # DuckDB's own description of the frame is trusted; only a caller's declared type is checked.
+            column_type = sql_type(declared[name]) if name in declared else inferred
             con.execute(f"alter table {_quoted(schema)}.{_quoted(table)} add column {_quoted(name)} {column_type}")
 
 

@@ -19,6 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from exports.locked_file import private_dir
+
 if TYPE_CHECKING:
     from exports.manifest import PayrollManifest
 
@@ -184,7 +186,7 @@ def write_payroll_export(out_dir: Path, period: str, content: bytes, manifest: P
     if payroll_file_name(period, manifest.plan_version, content) != manifest.file_name:
         raise ValueError(f"manifest file name {manifest.file_name!r} does not follow the naming rule")
 
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(out_dir)
     csv_path = out_dir / manifest.file_name
     write_file_once(out_dir / manifest.manifest_file_name, manifest.to_bytes())
     write_file_once(csv_path, content)

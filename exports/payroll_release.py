@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePath
 
+from exports.locked_file import private_dir
 from exports.payroll import write_file_once
 from exports.payroll_ledger import ApprovalError, LedgerEvent, PayrollLedger
 
@@ -55,7 +56,7 @@ def release_approved(ledger: PayrollLedger, target: str, pay_period: str, releas
         if hashlib.sha256(content).hexdigest() != approval.sha256:
             raise ApprovalError(f"{approval.file_name} changed after it was approved; it is not released")
         destination = release_root / target / pay_period
-        destination.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(destination)
         write_file_once(
             destination / manifest_name(approval.file_name), (source / manifest_name(approval.file_name)).read_bytes()
         )

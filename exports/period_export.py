@@ -23,6 +23,7 @@ from exports.adjustments import adjustment_lines
 from exports.layouts.adp_paydata import adp_file_name, adp_file_number_problem, render_adp_paydata
 from exports.layouts.base import LayoutOutput, RenderedPayroll, split_payees
 from exports.layouts.wide_xlsx import render_wide_xlsx
+from exports.locked_file import private_dir
 from exports.manifest import PayrollManifest, build_manifest
 from exports.pay_periods import join_plan_versions, weeks_of_period
 from exports.payroll import (
@@ -183,7 +184,7 @@ def write_period_export(out_dir: Path, export: PeriodExport, sidecars: Mapping[s
         if PurePath(name).name != name or name.startswith("."):
             raise ValueError(f"{name!r} is not a plain file name; exports are written into out_dir only")
 
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(out_dir)
     write_file_once(out_dir / manifest.manifest_file_name, manifest.to_bytes())
     for name in sorted(extra):
         write_file_once(out_dir / name, extra[name])

@@ -27,9 +27,27 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fault_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fault-rate", type=float, default=None, help="inject vendor faults into this share of API requests (0..1)"
+    )
+    parser.add_argument("--fault-seed", type=int, default=None, help="seed of the injected faults (default 0)")
+
+
+def _apply_fault_options(args: argparse.Namespace) -> None:
+    """The sandbox reads its fault settings from the environment (``sandbox/faults.py``): the flags set them."""
+    import os
+
+    if args.fault_rate is not None:
+        os.environ["HRHUB_SANDBOX_FAULT_RATE"] = str(args.fault_rate)
+    if args.fault_seed is not None:
+        os.environ["HRHUB_SANDBOX_FAULT_SEED"] = str(args.fault_seed)
+
+
 def _cmd_sandbox(args: argparse.Namespace) -> int:
     from sandbox.server import run_sandbox
 
+    _apply_fault_options(args)
     run_sandbox(args.sample_dir, host=args.host, port=args.port)
     return 0
 
@@ -37,12 +55,14 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from orchestration.demo import run_demo
 
+    _apply_fault_options(args)
     return run_demo(employees=args.employees, weeks=args.weeks, seed=args.seed)
 
 
 def _cmd_dev(args: argparse.Namespace) -> int:
     from orchestration.local_run import run_dev
 
+    _apply_fault_options(args)
     return run_dev(port=args.port)
 
 
@@ -152,16 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--sample-dir", type=Path, default=None, help="default: $HRHUB_HOME/sample")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8765)
+    _fault_options(sandbox)
     sandbox.set_defaults(func=_cmd_sandbox)
 
     demo = commands.add_parser("demo", help="run the whole pipeline for the latest weeks of the sample company")
     demo.add_argument("--employees", type=int, default=500)
     demo.add_argument("--weeks", type=int, default=4)
     demo.add_argument("--seed", type=int, default=42)
+    _fault_options(demo)
     demo.set_defaults(func=_cmd_demo)
 
     dev = commands.add_parser("dev", help="the Dagster UI on the demo's instance, with the sandbox running")
     dev.add_argument("--port", type=int, default=3000)
+    _fault_options(dev)
     dev.set_defaults(func=_cmd_dev)
 
     bench = commands.add_parser("bench", help="time each stage of the weekly run and report peak memory")

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import yaml
 
 from orchestration.settings import PROJECT_ROOT, Settings, load_settings
+from sandbox.faults import install_from_env
 from sandbox.inbox import write_inbox_week
 from sandbox.sample import SampleConfig, generate_sample, load_sample, write_sample
 from sandbox.sample.people import zkbiotime_devices
@@ -100,6 +102,8 @@ def sandbox_running(tables: dict[str, pd.DataFrame]) -> Iterator[SandboxServer]:
     """Serve ``tables`` on an ephemeral port and point every connector at it (URLs and credentials via env).
 
     The devices that upload to a ZKBioTime server get that server's database as a SQLite file under the home.
+    With ``HRHUB_SANDBOX_FAULT_RATE`` set, a seeded fault injector sits in front of the vendors (``sandbox/faults.py``)
+    and its counts go to ``HRHUB_SANDBOX_FAULT_REPORT`` (default ``$HRHUB_HOME/sandbox_faults.json``) when it stops.
     """
     zkbiotime_url = f"sqlite:///{load_settings().home / 'zkbiotime' / 'biotime.sqlite'}"
     write_zkbiotime_database(zkbiotime_url, tables, zkbiotime_devices(tables["employees"]))
@@ -109,15 +113,38 @@ def sandbox_running(tables: dict[str, pd.DataFrame]) -> Iterator[SandboxServer]:
     ):
         server.shopify.set_throttle(*SHOPIFY_PLUS_BUCKET)
         server.feishu_okr.set_rate_limit(DEMO_FEISHU_OKR_CALLS_PER_MINUTE)
-        yield server
+        faults = install_from_env(server)
+        try:
+            yield server
+        finally:
+            if faults is not None:  # counts by kind, for the trust report
+                faults.write_summary(faults.config.report_path or load_settings().home / "sandbox_faults.json")
+
+
+# Two runs of the same week would interleave their replace-the-week writes (raw tables, scores, payroll drafts):
+# the run queue (the daemon `hrhub dev` starts) keeps a second run of a partition queued until the first ends,
+# while runs of other weeks go ahead. A backfill's range runs are keyed by their first week the same way.
+WEEK_RUN_QUEUE = {
+    "tag_concurrency_limits": [
+        {"key": key, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
+        for key in ("dagster/partition", ASSET_PARTITION_RANGE_START_TAG)
+    ]
+}
 
 
 def _prepare_dagster_home(dagster_home: Path) -> None:
-    """A local instance keeps everything in SQLite under ``dagster_home``; telemetry stays off."""
+    """A local instance keeps everything in SQLite under ``dagster_home``; telemetry stays off and the run queue
+    runs one run per week at a time (added to an existing ``dagster.yaml`` that configures no queue of its own)."""
     dagster_home.mkdir(parents=True, exist_ok=True)
-    config = dagster_home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    path = dagster_home / "dagster.yaml"
+    if path.exists():
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if "run_queue" in config or "run_coordinator" in config:
+            return  # the operator's own queue settings win
+    else:
+        config = {"telemetry": {"enabled": False}}
+    config["run_queue"] = WEEK_RUN_QUEUE
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
 @contextmanager

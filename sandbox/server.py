@@ -16,8 +16,15 @@ The demo runs the same connector code a customer runs, pointed at ``http://127.0
 
 Each vendor is a plain ``SandboxRequest -> SandboxResponse`` object (``sandbox/vendors/``); the server only does
 HTTP. Interceptors (``add_interceptor``) see every request first and may answer it instead of the vendor, which
-is how tests (and later, fault injection) script throttling or vendor errors. The sandbox never logs query
-strings or headers (WeCom sends its secret in the URL).
+is how tests and fault injection (``sandbox/faults.py``) script throttling or vendor errors: an interceptor may
+answer raw ``bytes`` (a truncated body, an HTML error page) or raise ``DropConnection`` to hang up without an answer.
+The sandbox never logs query strings or headers (WeCom sends its secret in the URL).
+
+Faults: ``hrhub sandbox`` (and the demo / ``hrhub dev`` through ``orchestration.local_run.sandbox_running``) put a
+seeded ``FaultInjector`` in front of the vendors when ``HRHUB_SANDBOX_FAULT_RATE`` is above 0, e.g.
+``HRHUB_SANDBOX_FAULT_RATE=0.2 HRHUB_SANDBOX_FAULT_SEED=7 HRHUB_SANDBOX_FAULT_REPORT=var/faults.json``: 429 with
+``Retry-After``, 5xx, dropped connections, truncated JSON, vendor-shaped errors and replayed pages. See
+``sandbox/faults.py`` for every ``HRHUB_SANDBOX_FAULT_*`` variable; the counts by kind go to the report file.
 """
 
 from __future__ import annotations
@@ -48,6 +55,10 @@ from sandbox.vendors.wecom import WeComApi
 log = logging.getLogger(__name__)
 
 Interceptor = Callable[[str, SandboxRequest], SandboxResponse | None]  # (vendor, request) -> answer or None
+
+
+class DropConnection(Exception):  # noqa: N818 (an instruction to the server, not an error)
+    """Raised by an interceptor: close the connection without answering (the client sees no response)."""
 
 
 @dataclass(frozen=True)
@@ -241,14 +252,18 @@ class _Handler(BaseHTTPRequestHandler):
         )
         try:
             response = sandbox.dispatch(vendor, request)
+        except DropConnection:
+            self.close_connection = True
+            return
         except Exception:
             log.exception("sandbox %s handler failed on %s %s", vendor, self.command, url.path)
             response = SandboxResponse(500, {"error": "sandbox internal error"})
-        payload = response.encode()
+        payload = response.body if isinstance(response.body, bytes) else response.encode()
+        headers = dict(response.headers)
         self.send_response(response.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", headers.pop("Content-Type", "application/json; charset=utf-8"))
         self.send_header("Content-Length", str(len(payload)))
-        for name, value in response.headers.items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
@@ -271,12 +286,20 @@ def run_sandbox(sample_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with SandboxServer(tables, port=port, host=host, credentials=SandboxCredentials.from_env()) as server:
+            from sandbox.faults import install_from_env  # faults.py imports this module
+
+            faults = install_from_env(server)
             print(f"hrhub sandbox serving {Path(sample_dir)} at {server.base_url}", flush=True)
             for vendor in server.vendors:
                 print(f"  {vendor:<8} {server.vendor_url(vendor)}", flush=True)
+            if faults is not None:
+                print(f"  injecting faults into {faults.config.rate:.0%} of requests (seed {faults.config.seed})")
             print("stop with Ctrl+C", flush=True)
             while not stop.wait(0.5):
                 pass
+            if faults is not None:
+                faults.write_summary()
+                print(f"  faults injected: {faults.summary()}", flush=True)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

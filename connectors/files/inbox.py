@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,9 @@ HELPDESK_TICKETS_NAME = re.compile(r"^helpdesk_tickets[^/\\\x00-\x1f]*\.csv$")
 REDEMPTION_REQUESTS_NAME = re.compile(r"^redemption_requests[^/\\\x00-\x1f]*\.csv$")
 TRAINING_COMPLETIONS_NAME = re.compile(r"^training_completions[^/\\\x00-\x1f]*\.csv$")
 ACTIVITY_FEEDBACK_NAME = re.compile(r"^activity_feedback[^/\\\x00-\x1f]*\.csv$")
+# 生意参谋 exports: the hub's own name, or the name Sycm gives its downloads (【生意参谋平台】商品_全部_<dates>.xlsx).
+TAOBAO_ITEM_METRICS_NAME = re.compile(r"^(?:taobao_item_metrics|【生意参谋平台】商品)[^/\\\x00-\x1f]*\.xlsx$")
+TAOBAO_PAGE_METRICS_NAME = re.compile(r"^(?:taobao_page_metrics|【生意参谋平台】页面)[^/\\\x00-\x1f]*\.xlsx$")
 FIXED_NAMES = {
     "hr_roster.csv": "hr_roster",
     "employee_identity.csv": "employee_identity",
@@ -50,6 +54,7 @@ FIXED_NAMES = {
     "cs_inquiries.csv": "cs_inquiries",
     "promotion_calendar.csv": "promotion_calendar",
     "shift_requests.csv": "shift_requests",
+    "activity_calendar.csv": "activity_calendar",
 }
 
 
@@ -114,6 +119,10 @@ def file_kind(name: str) -> str | None:
         return "activity_feedback"
     if TRAINING_COMPLETIONS_NAME.match(name):
         return "training_completions"
+    if TAOBAO_ITEM_METRICS_NAME.match(name):
+        return "taobao_item_metrics_xlsx"
+    if TAOBAO_PAGE_METRICS_NAME.match(name):
+        return "taobao_page_metrics_xlsx"
     return None
 
 
@@ -133,6 +142,23 @@ def safe_inbox_path(folder: Path, name: str) -> Path:
     return candidate
 
 
+def unsafe_archive_members(path: Path) -> list[str]:
+    """Names inside a zip (an XLSX is one) that would land outside it if extracted: absolute, drive-qualified or
+    with a ``..`` part. No reader extracts to disk, but such a file is crafted, never exported by real software.
+    A file that is not a zip gives ``[]``: its reader reports that with a clearer message."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return []
+    unsafe = []
+    for name in names:
+        parts = re.split(r"[/\\]", name)
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts or "\x00" in name:
+            unsafe.append(name)
+    return unsafe
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -145,10 +171,15 @@ def list_week_files(inbox_dir: Path, week_start: date) -> WeekListing:
     folder = week_folder(inbox_dir, week_start)
     if not folder.is_dir():
         raise FileNotFoundError(f"no inbox folder for week {week_start}: {folder}")
-    entries = sorted(entry.name for entry in folder.iterdir())
-    paths = [safe_inbox_path(folder, name) for name in entries]
+    paths: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for name in sorted(entry.name for entry in folder.iterdir()):
+        try:
+            paths.append(safe_inbox_path(folder, name))
+        except UnsafePathError as error:  # a symlink leading out: set aside, the week's other files still load
+            skipped.append(SkippedFile(name, f"{error}; not read", ""))
     regular = [p for p in paths if p.is_file()]
-    skipped = [SkippedFile(p.name, "not a regular file", "") for p in paths if not p.is_file()]
+    skipped += [SkippedFile(p.name, "not a regular file", "") for p in paths if not p.is_file()]
     digests = {p.name: sha256_of(p) for p in regular}
     preference = sorted(regular, key=lambda p: (file_kind(p.name) is None, len(p.name), p.name))
     kept_by_digest: dict[str, str] = {}
@@ -163,6 +194,11 @@ def list_week_files(inbox_dir: Path, week_start: date) -> WeekListing:
         kind = file_kind(path.name)
         if kind is None:
             skipped.append(SkippedFile(path.name, "unrecognised file name; not read", digest))
+            continue
+        escaping = unsafe_archive_members(path) if kind.endswith("_xlsx") else []
+        if escaping:
+            reason = f"archive member name(s) {escaping[:5]} point outside the archive (zip-slip); not read"
+            skipped.append(SkippedFile(path.name, reason, digest))
             continue
         files.append(InboxFile(path, kind, digest))
     for item in skipped:

@@ -134,6 +134,7 @@ class Ga4Client:
     def _report(self, spec: ReportSpec, first: date, last: date) -> pd.DataFrame:
         path = self.config.run_report_path
         rows: list[dict[str, object]] = []
+        seen: set[tuple[object, ...]] = set()
         offset = 0
         while True:
             request = {
@@ -150,7 +151,11 @@ class Ga4Client:
             body = self._http.request_json("POST", path, json=request)
             ref = f"POST {path} {spec.table} offset={offset}"
             page = _page_rows(body, spec, ref)
-            rows.extend(page)
+            for row in page:
+                key = tuple(row[column] for column in spec.dimensions.values())
+                if key not in seen:  # a report row is unique by its dimensions: a replayed page adds nothing
+                    seen.add(key)
+                    rows.append(row)
             offset += len(page)
             row_count = int(body.get("rowCount", 0))  # proto3 JSON omits zero: no rowCount means no rows
             if not page or offset >= row_count:

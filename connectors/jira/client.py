@@ -140,10 +140,12 @@ def search_issues(
     http: HttpClient, jql: str, fields: list[str], page_size: int
 ) -> Iterator[tuple[dict[str, Any], str]]:
     """Yield (issue, source ref) for every issue ``jql`` selects: ``search/jql`` pages by ``nextPageToken`` until
-    ``isLast`` (there is no ``total``); a page that says more follow but gives no new token is an error."""
+    ``isLast`` (there is no ``total``); a page that says more follow but gives no new token is an error. An issue
+    served again (a replayed page or token) is yielded once."""
     request: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": page_size}
     token: str | None = None
     page = 0
+    seen: set[object] = set()  # issue ids already yielded
     while True:
         page += 1
         body = http.request_json("POST", SEARCH_PATH, json={**request, **({"nextPageToken": token} if token else {})})
@@ -151,7 +153,14 @@ def search_issues(
         issues = body.get("issues") if isinstance(body, dict) else None
         if not isinstance(issues, list):
             raise SourceError(SOURCE, ref, "bad response", "no issues list in the response")
-        for i, issue in enumerate(issues):
+        fresh = [
+            (i, issue) for i, issue in enumerate(issues) if not isinstance(issue, dict) or issue.get("id") not in seen
+        ]
+        if issues and not fresh:
+            page -= 1  # a page served again (replayed token) is not a new page: source refs stay as a clean read's
+        for i, issue in fresh:
+            if isinstance(issue, dict) and issue.get("id") is not None:
+                seen.add(issue["id"])
             yield (issue if isinstance(issue, dict) else {}), f"{ref}#{i}"
         if body.get("isLast", True):
             return

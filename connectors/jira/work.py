@@ -200,7 +200,7 @@ class JiraWorkClient:
                     raise SourceError(SOURCE, ref, "bad response", f"value #{i} lacks a numeric worklogId/updatedTime")
                 if until_ms is not None and at > until_ms:  # oldest first: everything up to until_ms was seen
                     return seen, until_ms
-                if worklog not in seen or seen[worklog][0] <= at:
+                if worklog not in seen or seen[worklog][0] < at:  # the same change re-sent keeps its first ref
                     seen[worklog] = (at, f"{ref}#{i}")
                 reached = max(reached, at)
             if body.get("lastPage", True):

@@ -2,7 +2,8 @@
 
 The week is selected with the search filter ``updated_at:>='<monday 00:00 UTC>' AND updated_at:<'<next monday>'``
 (sorted by ``UPDATED_AT``), so an order changed after its week (a refund) appears again in the week of the change:
-staging keeps the latest version per ``order_gid``. A throttled call (HTTP 200, ``THROTTLED``) waits exactly as
+staging keeps the latest version per ``order_gid``. An order served twice within one read (a replayed page or
+cursor) is kept once. A throttled call (HTTP 200, ``THROTTLED``) waits exactly as
 long as ``extensions.cost.throttleStatus`` says the bucket needs to refill.
 """
 
@@ -158,6 +159,7 @@ class ShopifyClient:
         lines: list[dict[str, object]] = []
         cursor: str | None = None
         page = 0
+        seen: set[object] = set()
         while True:
             page += 1
             variables = {
@@ -171,9 +173,17 @@ class ShopifyClient:
             )
             ref = f"POST {self.config.graphql_path} orders page={page} after={cursor or '-'}"
             connection = _orders_connection(body, ref)
+            fresh = 0
             for i, node in enumerate(connection["nodes"]):
+                gid = node.get("id") if isinstance(node, dict) else None
+                if gid is not None and gid in seen:
+                    continue  # a replayed page or cursor: the order was already read, count it once
+                seen.add(gid)
+                fresh += 1
                 orders.append(_order_row(node, f"{ref}#{i}"))
                 lines.extend(self._line_rows(node, f"{ref}#{i}"))
+            if connection["nodes"] and not fresh:
+                page -= 1  # a page served again is not a new page: source refs stay what a clean read gives
             info = connection.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 break

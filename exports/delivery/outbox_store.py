@@ -35,6 +35,7 @@ from exports.channels.config import ChannelConfigError
 from exports.channels.errors import Ambiguous, Fail, Outcome, Retry, Sent
 from exports.delivery.rate_limit import SlidingWindowLimiter
 from exports.delivery.senders import Senders
+from exports.locked_file import private_dir
 from exports.notifications import Message
 
 Status = Literal["pending", "sending", "sent", "failed", "unknown"]
@@ -135,7 +136,7 @@ class OutboxStore:
     def __init__(self, path: Path, *, clock: Clock = time.time, sleep: Sleep = time.sleep) -> None:
         self.path = Path(path)
         self.clock, self.sleep = clock, sleep
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.path.parent)
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
         self._db.row_factory = sqlite3.Row

@@ -4,7 +4,9 @@ Each raw table becomes one asset materialization carrying the reconciliation (fe
 blocking check that fails when too large a share of a table had to be quarantined.
 """
 
+import os
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from connectors.punch_times import (
 from connectors.quality import Validated, empty_quarantine, validate_rows
 from connectors.warehouse import connect, replace_quarantine, replace_week, rows_not_loaded_since
 from orchestration.lib.asset_keys import raw_key
+from orchestration.settings import SWITCHABLE_SOURCES
 from scoring.weeks import parse_week
 
 # Above this share of quarantined rows a table is not trusted for scoring: the check blocks downstream assets.
@@ -34,9 +37,66 @@ LATE_WEEKS = "late_weeks"
 """... and the earlier weeks that received punches not loaded before (read by the late-punch sensor)."""
 
 
-def raw_specs(tables: list[str], description: str, kinds: set[str]) -> list[dg.AssetSpec]:
+FRESHNESS_ENV = "HRHUB_SOURCE_FRESHNESS"
+"""Per-source freshness windows, ``source=WARN_DAYS:FAIL_DAYS`` comma-separated (``shopify=1:2,jira=7:8``)."""
+FRESHNESS_SOURCES = SWITCHABLE_SOURCES | {"inbox"}
+
+
+@dataclass(frozen=True)
+class SourceFreshness:
+    """How long a source's raw tables may go without a load before the UI shows them as late (warn) or stale (fail).
+
+    Every source loads once a week, so the defaults allow the week plus a day's slack before failing.
+    """
+
+    warn_after: timedelta = timedelta(days=7)
+    fail_after: timedelta = timedelta(days=8)
+
+    def __post_init__(self) -> None:
+        if not timedelta(0) < self.warn_after < self.fail_after:
+            raise ValueError(
+                f"a freshness warn window must be positive and shorter than its fail window, got "
+                f"warn {self.warn_after}, fail {self.fail_after}"
+            )
+
+    def policy(self) -> dg.FreshnessPolicy:
+        return dg.FreshnessPolicy.time_window(fail_window=self.fail_after, warn_window=self.warn_after)
+
+
+def source_freshness(source: str, environ: Mapping[str, str] = os.environ) -> SourceFreshness:
+    """``source``'s freshness windows: the default weekly ones unless ``HRHUB_SOURCE_FRESHNESS`` names it."""
+    if source not in FRESHNESS_SOURCES:
+        raise ValueError(f"no freshness windows for unknown source {source!r}; known: {sorted(FRESHNESS_SOURCES)}")
+    return _freshness_overrides(environ.get(FRESHNESS_ENV, "")).get(source, SourceFreshness())
+
+
+def _freshness_overrides(value: str) -> dict[str, SourceFreshness]:
+    overrides: dict[str, SourceFreshness] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        name, _, windows = item.partition("=")
+        warn, _, fail = windows.partition(":")
+        name = name.strip().lower()
+        try:
+            if name not in FRESHNESS_SOURCES:
+                raise ValueError(f"unknown source {name!r}; known: {', '.join(sorted(FRESHNESS_SOURCES))}")
+            overrides[name] = SourceFreshness(timedelta(days=float(warn)), timedelta(days=float(fail)))
+        except ValueError as error:
+            raise ValueError(f"{FRESHNESS_ENV} entry {item!r} is not source=WARN_DAYS:FAIL_DAYS: {error}") from None
+    return overrides
+
+
+def raw_specs(tables: list[str], description: str, kinds: set[str], source: str) -> list[dg.AssetSpec]:
+    """The raw tables one source loads; each carries the source's freshness policy, so a source that stopped
+    loading shows as stale in the UI (``source_freshness``)."""
+    policy = source_freshness(source).policy()
     return [
-        dg.AssetSpec(raw_key(table), description=description, group_name="ingestion", kinds=kinds | {"duckdb"})
+        dg.AssetSpec(
+            raw_key(table),
+            description=description,
+            group_name="ingestion",
+            kinds=kinds | {"duckdb"},
+            freshness_policy=policy,
+        )
         for table in tables
     ]
 

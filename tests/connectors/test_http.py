@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from connectors.http import (
+    BasicAuth,
     CachedToken,
     HeaderTokenAuth,
     HttpClient,
@@ -26,10 +27,12 @@ from connectors.http import (
     Verdict,
     batched,
     classify_http_status,
+    query_token_clients,
     records_frame,
+    redact,
     time_windows,
 )
-from sandbox.server import SandboxServer
+from sandbox.server import DropConnection, SandboxServer
 from sandbox.vendors.base import SandboxResponse
 from tests.connectors.conftest import FakeClock, Recorder
 
@@ -187,6 +190,56 @@ def test_error_text_is_scrubbed_of_tokens_the_vendor_echoes(server, scripted, cl
     assert scripted.requests[0].query["access_token"] == "token-1"  # it was sent, just never reported
 
 
+@pytest.mark.parametrize("auth_kind", ["basic", "bearer"])
+def test_an_authorization_header_the_vendor_quotes_back_is_scrubbed(server, scripted, clock, auth_kind):
+    """Basic auth is only base64 of ``email:token``: quoting the header back would hand out the token."""
+    if auth_kind == "basic":
+        auth = BasicAuth("bot@example.com", Secret("jira-token-123"))
+    else:
+        auth = HeaderTokenAuth(StaticToken(Secret("ya29.bearer-token-456")))
+    headers: dict[str, str] = {}
+    auth.apply(headers, {})
+    scripted.script = [SandboxResponse(401, {"message": f"rejected Authorization: {headers['Authorization']}"})]
+    with pytest.raises(SourceError) as raised:
+        client(server, clock, auth=auth).request_json("GET", "/thing")
+    text = str(raised.value)
+    assert headers["Authorization"].split()[1] not in text and "token-" not in text
+    assert "rejected Authorization" in text
+
+
+def test_a_token_endpoint_quoting_the_refused_secret_back_is_scrubbed(server, scripted, clock):
+    """WeCom and DingTalk send the app secret as a query parameter of the token call; an error body may echo it."""
+    scripted.script = [
+        SandboxResponse(400, {"errmsg": "invalid credential {'corpid': 'ww1', 'corpsecret': 'the-app-secret'}"})
+    ]
+    http, _ = query_token_clients(
+        base_url=f"{server.base_url}/script",
+        source="wecom",
+        classify=classify_http_status,
+        token_path="/gettoken",
+        credentials=lambda: {"corpid": "ww1", "corpsecret": Secret("the-app-secret").reveal()},
+        refresh_margin=300,
+        timeout=(5.0, 5.0),
+        sleep=clock.sleep,
+    )
+    with pytest.raises(SourceError) as raised:
+        http.request_json("GET", "/thing")
+    assert "the-app-secret" not in str(raised.value) and "invalid credential" in str(raised.value)
+    assert scripted.requests[0].query["corpsecret"] == "the-app-secret"  # sent, never reported
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        "bad request to /gettoken?appkey=k&appsecret=s3cr3t-x",
+        'body {"app_secret": "s3cr3t-x", "app_id": "cli_1"}',
+        "params {'client_secret': 's3cr3t-x'}",
+    ],
+)
+def test_credential_shaped_fields_are_scrubbed_even_when_the_value_is_unknown(echo):
+    assert "s3cr3t-x" not in redact(echo)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -206,6 +259,36 @@ def test_connection_errors_are_retried_and_never_echo_the_url(clock):
     assert raised.value.code == "ConnectionError" and raised.value.attempts == 2
     assert "super-secret" not in str(raised.value) and raised.value.__cause__ is None
     assert clock.sleeps == [1.0]
+
+
+def test_a_success_whose_json_was_cut_short_is_retried(server, scripted, clock):
+    whole = SandboxResponse(200, {"checkindata": [{"userid": "wx0001"}], "errcode": 0})
+    scripted.script = [SandboxResponse(200, whole.encode()[:25]), whole]
+    assert client(server, clock).request_json("POST", "/thing") == whole.body
+    assert len(scripted.requests) == 2 and clock.sleeps == [1.0]
+
+
+def test_a_cut_short_body_that_never_heals_fails_naming_it(server, scripted, clock):
+    scripted.script = [SandboxResponse(200, b'{"errcode": 0, "check')] * 2
+    with pytest.raises(SourceError) as raised:
+        client(server, clock, retry=RetryPolicy(max_attempts=2)).request_json("GET", "/thing")
+    assert raised.value.code == "invalid JSON" and raised.value.attempts == 2
+
+
+def test_a_dropped_connection_and_an_html_gateway_page_are_retried(server, clock):
+    answers: list[str] = []
+
+    def hang_up_then_gateway(vendor: str, request: object) -> SandboxResponse | None:
+        answers.append(vendor)
+        if len(answers) == 1:
+            raise DropConnection("no answer")
+        if len(answers) == 2:
+            return SandboxResponse(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"})
+        return ok({"n": 1})
+
+    server.add_interceptor(hang_up_then_gateway)
+    assert client(server, clock).request_json("GET", "/thing") == {"n": 1}
+    assert len(answers) == 3 and clock.sleeps == [1.0, 2.0]
 
 
 def test_debug_logging_of_urls_hides_credentials(server, scripted, clock, caplog):

@@ -3,6 +3,8 @@ Jira goals.
 
 Attendance apps are asked about the people the identity crosswalk maps to them, for the week plus the site's
 lookback (corrections and late uploads); their rows report the weeks they touch (see the late-punch sensor).
+Shopify orders are fetched by when they changed, so a refund or cancellation of an older order arrives with a later
+week: the load reports the earlier weeks whose orders changed (``late_weeks``) so the late-data sensor rescores them.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,6 +22,7 @@ from connectors.jira.schemas import GOAL_SCHEMAS as JIRA_SCHEMAS
 from connectors.shopify.schemas import RAW_SCHEMAS as SHOPIFY_SCHEMAS
 from connectors.warehouse import connect
 from connectors.wecom.schemas import RAW_SCHEMAS as WECOM_SCHEMAS
+from orchestration.defs.ingestion.jira_work import late_weeks, mondays
 from orchestration.defs.partitions import week_by_week, weekly_partitions
 from orchestration.defs.resources import (
     DingTalkResource,
@@ -33,6 +36,7 @@ from orchestration.defs.resources import (
 from orchestration.lib.asset_keys import raw_key
 from orchestration.lib.attendance_config import load_attendance_config
 from orchestration.lib.ingest import (
+    LATE_WEEKS,
     disabled_source_week,
     load_week,
     partition_week,
@@ -42,6 +46,10 @@ from orchestration.lib.ingest import (
     validate_frames,
 )
 from orchestration.settings import load_settings
+
+SHOPIFY_ORDERS = "shopify_orders"
+# What makes an order row news for its week: a new order, or a change to whether or how much it counts.
+SHOPIFY_ORDER_VERSION = ["order_gid", "financial_status", "cancelled_at", "total_amount"]
 
 
 class AttendanceAppClient(Protocol):
@@ -55,9 +63,10 @@ class AttendanceAppResource(Protocol):
 
 
 def _api_asset(name: str, tables: list[str], description: str, kinds: set[str], deps: list[dg.AssetKey] = ()):
+    (source,) = kinds  # an API asset's one kind names its source (its freshness windows)
     return dg.multi_asset(
         name=name,
-        specs=[spec.replace_attributes(deps=deps) for spec in raw_specs(tables, description, kinds)],
+        specs=[spec.replace_attributes(deps=deps) for spec in raw_specs(tables, description, kinds, source=source)],
         check_specs=quarantine_checks(tables),
         partitions_def=weekly_partitions,
         backfill_policy=week_by_week,
@@ -159,9 +168,27 @@ def feishu_attendance(
 def shopify_orders(
     context: dg.AssetExecutionContext, shopify: ShopifyResource, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    yield from _source_week(
-        context, warehouse, "shopify", SHOPIFY_SCHEMAS, lambda week, tz: shopify.client().fetch_week(week, tz)
+    week = partition_week(context)
+    settings = load_settings()
+    if "shopify" in settings.disabled_sources:
+        yield from disabled_source_week(warehouse.path, "shopify", week, SHOPIFY_SCHEMAS)
+        return
+    validated = validate_frames(shopify.client().fetch_week(week, settings.timezone), SHOPIFY_SCHEMAS)
+    late = late_order_weeks(warehouse.path, week, validated[SHOPIFY_ORDERS].rows, settings.timezone)
+    yield from load_week(
+        warehouse.path, "shopify", week, validated, extra_metadata={LATE_WEEKS: dg.MetadataValue.json(late)}
     )
+
+
+def late_order_weeks(warehouse_path: str, week: date, orders: pd.DataFrame, timezone: str) -> list[str]:
+    """Earlier weeks (by the order's local creation date, as the marts count it) whose orders this load changes.
+
+    An order of week W refunded, cancelled or partially refunded in week W+k is fetched again by W+k's load; no
+    earlier load holds that version, so W is reported and rescored (a re-run of the same load reports nothing new).
+    """
+    created = mondays(orders["created_at"], timezone)
+    with connect(warehouse_path) as con:
+        return late_weeks(con, SHOPIFY_ORDERS, week, orders, SHOPIFY_ORDER_VERSION, created)
 
 
 @_api_asset(

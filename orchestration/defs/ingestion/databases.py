@@ -52,7 +52,9 @@ def _previous_upload_cursor(context: dg.AssetExecutionContext) -> str | None:
 
 
 @dg.multi_asset(
-    specs=raw_specs([TABLE], "ZKBioTime server punches (iclock_transaction) of devices uploading to it.", {"sql"}),
+    specs=raw_specs(
+        [TABLE], "ZKBioTime server punches (iclock_transaction) of devices uploading to it.", {"sql"}, source=SOURCE
+    ),
     check_specs=quarantine_checks([TABLE]),
     partitions_def=weekly_partitions,
     backfill_policy=week_by_week,

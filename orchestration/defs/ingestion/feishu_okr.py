@@ -133,6 +133,7 @@ def load_snapshot_week(
             "Feishu OKR snapshot of the periods overlapping the week (objectives with their alignment, key results "
             "with progress); only rows that changed since the last stored snapshot are stored.",
             {"feishu"},
+            source="feishu",
         )
     ],
     check_specs=quarantine_checks(list(OKR_RAW_SCHEMAS)),

@@ -25,6 +25,7 @@ TABLES = list(RAW_TABLES)
         "Loaded from the week's inbox folder (ZK attlog.dat, HR exports, registries, feed, goal sheets, tickets, "
         "redemption requests, training completions, activity feedback).",
         {"file"},
+        source=SOURCE,
     ),
     check_specs=quarantine_checks(TABLES),
     partitions_def=weekly_partitions,

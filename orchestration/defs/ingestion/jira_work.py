@@ -54,7 +54,7 @@ CURSOR_HISTORY = 50  # materializations looked at for the latest cursor (a disab
 def _ingest_asset(table: str, description: str) -> dg.AssetsDefinition:
     return dg.multi_asset(
         name=table,
-        specs=raw_specs([table], description, {"jira"}),
+        specs=raw_specs([table], description, {"jira"}, source="jira"),
         check_specs=quarantine_checks([table]),
         partitions_def=weekly_partitions,
         backfill_policy=week_by_week,
