@@ -7,7 +7,7 @@ VENV_BIN := .venv/bin
 SIZE ?= 5000
 WEEKS ?= 1
 
-.PHONY: install manifest demo test dev bench lint validate clean
+.PHONY: install manifest demo test test-resilience dev bench lint validate clean trust-report
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -23,14 +23,20 @@ manifest: install  ## parse the dbt project so Dagster can load its assets
 demo: manifest  ## sample company -> sandbox -> the whole asset graph for the latest 4 weeks -> summary
 	$(VENV_BIN)/hrhub demo
 
-test: manifest  ## the whole suite
-	$(VENV_BIN)/pytest -n 2 --dist loadfile --durations=10
+test: manifest  ## the suite, minus the multi-run resilience tests (make test-resilience)
+	$(VENV_BIN)/pytest -n 2 --dist loadfile --durations=10 -m "not resilience"
+
+test-resilience: manifest  ## weekly runs under 20% vendor faults, killed and re-run, with planted secrets (about 20 min)
+	$(VENV_BIN)/pytest -n 2 --dist loadfile --durations=10 -m resilience
 
 dev: manifest  ## the Dagster UI on the demo's instance (var/dagster_home), with the sandbox serving the sources
 	$(VENV_BIN)/hrhub dev
 
 bench: manifest  ## time each stage of the weekly run: make bench SIZE=5000 WEEKS=1
 	$(VENV_BIN)/hrhub bench --employees $(SIZE) --weeks $(WEEKS)
+
+trust-report: manifest  ## run every bad-input, fault, security, gate and freshness test: var/trust/report.md (FAST=1 skips slow)
+	$(VENV_BIN)/hrhub trust-report $(if $(FAST),--fast,)
 
 lint: install
 	$(VENV_BIN)/ruff check . && $(VENV_BIN)/ruff format --check .

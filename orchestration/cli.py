@@ -156,6 +156,18 @@ def _cmd_recommendations_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_trust_report(args: argparse.Namespace) -> int:
+    from orchestration.settings import load_settings
+    from orchestration.trust_report import TrustReportError, run_trust_report
+
+    home = load_settings().home
+    try:
+        return run_trust_report(args.out or home / "trust", [home / "sandbox_faults.json"], fast=args.fast)
+    except TrustReportError as error:
+        print(f"trust report: {error}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hrhub", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -235,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=42)
     evaluate.add_argument("--start-week", type=_week, default=None, help="a Monday; default: the latest complete weeks")
     evaluate.set_defaults(func=_cmd_recommendations_evaluate)
+    trust = commands.add_parser(
+        "trust-report", help="run every bad-input, fault, security, gate and freshness test and list each outcome"
+    )
+    trust.add_argument("--fast", action="store_true", help="skip the slow end-to-end cases (listed as skipped)")
+    trust.add_argument("--out", type=Path, default=None, help="default: $HRHUB_HOME/trust (junit.xml, report.md)")
+    trust.set_defaults(func=_cmd_trust_report)
     return parser
 
 

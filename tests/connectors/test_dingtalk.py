@@ -187,6 +187,7 @@ def test_the_token_is_reused_and_refreshed_before_it_expires(sandbox, clock):
     assert tokens[0] == tokens[1] != tokens[2]
 
 
+@pytest.mark.trust("fault", "connectors: DingTalk")
 def test_an_expired_token_88_42001_is_refreshed_once_and_the_call_retried(sandbox, clock):
     token_calls, data_calls = record(sandbox, "gettoken"), record(sandbox)
     client = make_client(sandbox, clock)
@@ -197,6 +198,7 @@ def test_an_expired_token_88_42001_is_refreshed_once_and_the_call_retried(sandbo
     assert clock.sleeps == []
 
 
+@pytest.mark.trust("fault", "connectors: DingTalk")
 def test_a_token_still_refused_after_one_refresh_fails_with_the_sub_code(sandbox, clock):
     calls = record(sandbox)
     calls.script = [dingtalk_auth_error("40014"), dingtalk_auth_error("40014")]
@@ -207,6 +209,7 @@ def test_a_token_still_refused_after_one_refresh_fails_with_the_sub_code(sandbox
     assert len(calls.requests) == 2 and len(token_calls.requests) == 2
 
 
+@pytest.mark.trust("fault", "connectors: DingTalk")
 def test_rate_limit_90018_on_http_200_is_retried_after_a_backoff(sandbox, clock):
     calls = record(sandbox)
     calls.script = [dingtalk_error(90018), dingtalk_error(90018)]
@@ -223,6 +226,7 @@ def test_the_client_side_limiter_keeps_under_the_vendors_per_second_quota(sandbo
     assert len(frame) == 31
 
 
+@pytest.mark.trust("fault", "connectors: DingTalk")
 def test_without_the_limiter_the_vendor_throttles_and_the_client_backs_off(sandbox, clock):
     sandbox.dingtalk.calls_per_second = 5
     calls = record(sandbox)
@@ -232,6 +236,7 @@ def test_without_the_limiter_the_vendor_throttles_and_the_client_backs_off(sandb
     assert len(frame) == 31 and frame["record_id"].is_unique
 
 
+@pytest.mark.trust("security", "connectors: DingTalk")
 def test_a_wrong_secret_fails_fast_and_the_secret_appears_nowhere(sandbox, clock):
     token_calls = record(sandbox, "gettoken")
     config = DingTalkConfig(
@@ -247,6 +252,7 @@ def test_a_wrong_secret_fails_fast_and_the_secret_appears_nowhere(sandbox, clock
     assert "appsecret='***'" in repr(config)
 
 
+@pytest.mark.trust("fault", "connectors: DingTalk")
 def test_no_permission_88_60011_fails_without_retrying_or_leaking_the_token(sandbox, clock):
     calls = record(sandbox)
     calls.script = [dingtalk_auth_error("60011")]
@@ -258,6 +264,7 @@ def test_no_permission_88_60011_fails_without_retrying_or_leaking_the_token(sand
     assert client.tokens.known_values()[0] not in str(raised.value)
 
 
+@pytest.mark.trust("fault", "connectors: DingTalk")
 def test_an_ip_ban_fails_at_once_instead_of_backing_off_for_seconds(sandbox, clock):
     calls = record(sandbox)
     calls.script = [SandboxResponse(200, {"status": 1111, "wait": 5, "source": "x5", "punish": "deny", "uuid": "u"})]
@@ -266,6 +273,7 @@ def test_an_ip_ban_fails_at_once_instead_of_backing_off_for_seconds(sandbox, clo
     assert raised.value.code == "ip throttled" and clock.sleeps == []
 
 
+@pytest.mark.trust("bad input", "connectors: DingTalk")
 def test_the_sandbox_refuses_what_dingtalk_refuses(sandbox):
     base, creds = sandbox.dingtalk_url, sandbox.credentials
     token = requests.get(
@@ -293,6 +301,7 @@ def test_the_sandbox_refuses_what_dingtalk_refuses(sandbox):
     )
 
 
+@pytest.mark.trust("bad input", "connectors: DingTalk")
 def test_config_refuses_what_dingtalk_would_refuse():
     secret = Secret("x")
     with pytest.raises(ValueError, match="user_batch_size"):
@@ -305,6 +314,7 @@ def test_config_refuses_what_dingtalk_would_refuse():
         DingTalkConfig(base_url="http://x", appkey="k", appsecret=secret, vendor_timezone="China/Beijing")
 
 
+@pytest.mark.trust("bad input", "connectors: DingTalk")
 def test_unusable_rows_are_quarantined_with_a_reason(sandbox, clock):
     frame = punches(make_client(sandbox, clock))
     frame.loc[0, "user_check_time"] = frame.loc[0, "user_check_time"] // 1000  # seconds sent for milliseconds

@@ -286,6 +286,7 @@ def test_the_token_is_refreshed_when_fewer_than_30_minutes_remain(sandbox, clock
     assert first != second
 
 
+@pytest.mark.trust("fault", "connectors: Feishu")
 def test_an_invalid_token_99991663_is_refreshed_once_and_the_call_retried(sandbox, clock):
     tokens = record(sandbox, TOKEN)
     client = make_client(sandbox, clock)
@@ -296,6 +297,7 @@ def test_an_invalid_token_99991663_is_refreshed_once_and_the_call_retried(sandbo
     assert len(tokens.requests) == 2 and clock.sleeps == []
 
 
+@pytest.mark.trust("fault", "connectors: Feishu")
 def test_a_token_refused_again_after_refreshing_fails_the_run(sandbox, clock):
     tokens, flows = record(sandbox, TOKEN), record(sandbox, FLOWS)
     flows.script = [feishu_error(99991663), feishu_error(99991663)]
@@ -308,6 +310,7 @@ def test_a_token_refused_again_after_refreshing_fails_the_run(sandbox, clock):
 # ---- throttling and errors ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.trust("fault", "connectors: Feishu")
 def test_http_429_99991400_waits_as_long_as_x_ogw_ratelimit_reset_says(sandbox, clock):
     approvals = record(sandbox, APPROVALS)
     approvals.script = [rate_limited(reset_seconds=7)]
@@ -327,6 +330,7 @@ def test_the_sandbox_allows_50_calls_a_second_per_api_and_the_client_waits_it_ou
     assert tables["feishu_punches"]["user_id"].nunique() == 60
 
 
+@pytest.mark.trust("fault", "connectors: Feishu")
 def test_a_feishu_internal_error_on_http_500_is_retried_after_a_backoff(sandbox, clock):
     daily = record(sandbox, DAILY)
     daily.script = [feishu_error(1225000)]
@@ -335,6 +339,7 @@ def test_a_feishu_internal_error_on_http_500_is_retried_after_a_backoff(sandbox,
     assert clock.sleeps == [1.0] and len(daily.requests) == 2
 
 
+@pytest.mark.trust("fault", "connectors: Feishu")
 def test_a_bad_parameter_1220001_fails_at_once_with_the_code_and_no_token(sandbox, clock):
     flows = record(sandbox, FLOWS)
     flows.script = [feishu_error(1220001, "check_time_from invalid")]
@@ -348,12 +353,14 @@ def test_a_bad_parameter_1220001_fails_at_once_with_the_code_and_no_token(sandbo
         assert token not in text and "sandbox-feishu-secret" not in text
 
 
+@pytest.mark.trust("fault", "connectors: Feishu")
 def test_an_unknown_user_1220004_fails_the_run_naming_the_code(sandbox, clock):
     with pytest.raises(SourceError) as raised:
         make_client(sandbox, clock).fetch_week(WEEK, TZ, ["fs000001", "fs999999"])
     assert raised.value.code == "code 1220004" and "fs999999" in raised.value.message
 
 
+@pytest.mark.trust("security", "connectors: Feishu")
 def test_a_wrong_app_secret_fails_and_the_secret_appears_nowhere(sandbox, clock):
     config = FeishuAttendanceConfig(
         base_url=sandbox.feishu_url, app_id=sandbox.credentials.feishu_app_id, app_secret=Secret("wrong-secret-123")
@@ -367,6 +374,7 @@ def test_a_wrong_app_secret_fails_and_the_secret_appears_nowhere(sandbox, clock)
     assert "app_secret='***'" in repr(config)
 
 
+@pytest.mark.trust("bad input", "connectors: Feishu")
 def test_config_refuses_what_feishu_would_refuse():
     secret = Secret("x")
     with pytest.raises(ValueError, match="user_batch_size"):
@@ -385,6 +393,7 @@ def test_unknown_paths_get_a_json_404(sandbox):
 # ---- quarantine ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.trust("bad input", "connectors: Feishu")
 def test_users_feishu_could_not_read_are_quarantined_not_taken_as_absent(sandbox, clock):
     flows = record(sandbox, FLOWS)
     data = {"user_flow_results": [], "invalid_user_ids": ["fs000001"], "unauthorized_user_ids": [ON_LEAVE]}
@@ -403,6 +412,7 @@ def test_users_feishu_could_not_read_are_quarantined_not_taken_as_absent(sandbox
     ]
 
 
+@pytest.mark.trust("bad input", "connectors: Feishu")
 def test_unusable_rows_are_quarantined_with_a_reason(sandbox, clock):
     tables = make_client(sandbox, clock).fetch_week(WEEK, TZ, USERS)
     punches, roster, leave = tables["feishu_punches"], tables["feishu_shift_roster"], tables["feishu_leave"]

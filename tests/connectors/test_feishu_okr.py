@@ -165,6 +165,7 @@ def test_okrs_of_two_periods_are_paged_by_offset_within_the_limit(sandbox, clock
     assert set(objectives["period_id"]) == set(company["okr_periods"]["period_id"])
 
 
+@pytest.mark.trust("bad input", "connectors: Feishu OKR")
 def test_limit_over_10_is_refused_by_the_config_and_by_feishu(sandbox, clock, company):
     with pytest.raises(ValueError, match="limit"):
         make_client(sandbox, clock, limit=11)
@@ -181,6 +182,7 @@ def test_limit_over_10_is_refused_by_the_config_and_by_feishu(sandbox, clock, co
 # ---- auth and throttling ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.trust("fault", "connectors: Feishu OKR")
 def test_one_tenant_token_serves_every_call_until_feishu_says_it_expired(sandbox, clock, company):
     tokens = record(sandbox, TOKEN)
     calls = record(sandbox, USER_OKRS)
@@ -194,6 +196,7 @@ def test_one_tenant_token_serves_every_call_until_feishu_says_it_expired(sandbox
     assert len(tokens.requests) == 2 and client.tokens.fetch_count == 2
 
 
+@pytest.mark.trust("fault", "connectors: Feishu OKR")
 def test_throttled_calls_wait_as_feishu_asks_and_nobody_is_skipped(sandbox, clock, company):
     everyone = company["employees"]["feishu_open_id"].tolist()  # 120 users: over the 100 calls a minute
     calls = record(sandbox, USER_OKRS)
@@ -210,6 +213,7 @@ def test_throttled_calls_wait_as_feishu_asks_and_nobody_is_skipped(sandbox, cloc
 # ---- bad input -------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.trust("bad input", "connectors: Feishu OKR")
 def test_progress_over_100_is_quarantined_with_the_reason(sandbox, clock, company):
     progress = company["okr_progress"]
     planted = progress[progress["percent"] > 100]
@@ -232,6 +236,7 @@ def test_progress_over_100_is_quarantined_with_the_reason(sandbox, clock, compan
     ).quarantine.empty
 
 
+@pytest.mark.trust("bad input", "connectors: Feishu OKR")
 def test_a_user_feishu_does_not_know_is_quarantined_not_read_as_owning_nothing(sandbox, clock, company):
     objectives = make_client(sandbox, clock).fetch_week(START, TZ, ["fs999999", okr_owner_in_crosswalk(company)])[
         "feishu_okr_objectives"

@@ -63,6 +63,7 @@ def test_chinese_headers_from_a_gbk_export_map_onto_the_same_columns(tmp_path):
     assert [row["activity_id"], row["activity_type"], row["title"]] == ["ACT-0003", "survey", "脉搏调查"]
 
 
+@pytest.mark.trust("bad input", "files: activity calendar")
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
@@ -82,6 +83,7 @@ def test_bad_rows_are_quarantined_with_their_reason_and_the_rest_load(tmp_path, 
     assert bad["source_ref"] == "activity_calendar.csv:3"
 
 
+@pytest.mark.trust("bad input", "files: activity calendar")
 def test_an_unknown_header_is_an_error_not_a_dropped_column(tmp_path):
     path = _calendar(tmp_path, "ACT-1,quiz,x,2026-03-02,2026-03-08,,1\r\n", HEADER.rstrip() + ",budget\r\n")
     with pytest.raises(HeaderError, match="budget"):

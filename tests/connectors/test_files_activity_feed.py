@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from connectors.files.activity_feed import read_activity_events
 
@@ -27,6 +28,7 @@ def _feed(tmp_path, lines: list[str], trailing_newline: bool = True):
     return path
 
 
+@pytest.mark.trust("bad input", "files: activity feed")
 def test_a_duplicate_delivery_is_kept_as_its_own_row(tmp_path):
     line = json.dumps(EVENT)
 
@@ -36,6 +38,7 @@ def test_a_duplicate_delivery_is_kept_as_its_own_row(tmp_path):
     assert result.rows["_source_ref"].tolist() == ["activity_events.jsonl:1", "activity_events.jsonl:2"]
 
 
+@pytest.mark.trust("bad input", "files: activity feed")
 def test_broken_lines_are_quarantined_and_counted(tmp_path):
     lines = [
         json.dumps(EVENT),

@@ -33,6 +33,7 @@ def test_excel_serial_dates(serial, expected):
     assert excel_serial_to_datetime(serial) == expected
 
 
+@pytest.mark.trust("bad input", "files: column maps")
 def test_excel_serials_before_the_1900_leap_bug_are_refused():
     with pytest.raises(ValueError, match="outside"):
         excel_serial_to_datetime(59)
@@ -97,6 +98,7 @@ def test_the_pnl_week_column_becomes_week_start_reported():
     assert map_header(header, PROJECT_PNL, "x.csv")[1] == "week_start_reported"
 
 
+@pytest.mark.trust("bad input", "files: column maps")
 def test_two_headers_for_the_same_column_are_refused():
     with pytest.raises(HeaderError, match="same column"):
         map_header(["工号", "员工编号", "日期", "班次", "上班时间", "下班时间", "休息分钟"], SHIFT_ROSTER, "x.csv")

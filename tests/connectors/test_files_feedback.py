@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from connectors.files import read_inbox_week
 from connectors.files.feedback import read_activity_feedback
@@ -24,6 +25,7 @@ def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
     return path
 
 
+@pytest.mark.trust("bad input", "files: feedback")
 def test_scores_outside_one_to_five_are_quarantined_with_the_reason(tmp_path):
     path = write(
         tmp_path / "activity_feedback.csv",

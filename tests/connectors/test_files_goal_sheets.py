@@ -105,6 +105,7 @@ def test_an_xlsx_sheet_gives_the_same_rows_as_the_csv_of_the_same_goals(tmp_path
     assert result.rows["_source_ref"].tolist() == ["goal_sheet_x.xlsx:周目标!R2"]
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 def test_a_missing_or_zero_target_is_loaded_for_scoring_to_judge(tmp_path):
     path = write_csv(
         tmp_path / "goal_sheet.csv",
@@ -124,6 +125,7 @@ def test_a_missing_or_zero_target_is_loaded_for_scoring_to_judge(tmp_path):
     ]
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 @pytest.mark.parametrize(
     ("cells", "reason"),
     [
@@ -152,6 +154,7 @@ def test_each_bad_cell_quarantines_its_row_with_the_reason(tmp_path, cells, reas
     assert "processing_days" in result.quarantine["payload"].item()  # the row is kept in full for the manager
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 def test_an_exact_duplicate_row_is_loaded_once(tmp_path):
     row = ["E1", "a", "2026-03-02", "processing_days", "days", "2.5", "2.0", "0.4", "lower_is_better"]
     same_numbers = [*row[:6], "2", "0.40", row[8]]  # 2.0 == 2 and 0.4 == 0.40: the same row, typed differently
@@ -167,6 +170,7 @@ def test_an_exact_duplicate_row_is_loaded_once(tmp_path):
     assert len(result.rows) + len(result.quarantine) == 3
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 def test_conflicting_rows_for_the_same_goal_are_all_quarantined(tmp_path):
     path = write_csv(
         tmp_path / "goal_sheet.csv",
@@ -191,6 +195,7 @@ def test_conflicting_rows_for_the_same_goal_are_all_quarantined(tmp_path):
     )
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 def test_a_row_with_too_many_cells_is_quarantined_not_lost(tmp_path):
     path = write_csv(
         tmp_path / "goal_sheet.csv",
@@ -203,6 +208,7 @@ def test_a_row_with_too_many_cells_is_quarantined_not_lost(tmp_path):
     assert reasons(result) == {"goal_sheet.csv:2": "expected 9 fields as in the header, got 10"}
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 def test_an_unknown_header_stops_the_file(tmp_path):
     path = write_csv(tmp_path / "goal_sheet.csv", [[*EN_HEADER, "bonus"], ["E1"]])
 
@@ -210,6 +216,7 @@ def test_an_unknown_header_stops_the_file(tmp_path):
         read_goal_sheet(path)
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 def test_a_merged_week_cell_in_an_xlsx_sheet_is_refused(tmp_path):
     path = write_xlsx(
         tmp_path / "goal_sheet.xlsx",
@@ -225,6 +232,7 @@ def test_a_merged_week_cell_in_an_xlsx_sheet_is_refused(tmp_path):
         read_goal_sheet_xlsx(path)
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 def test_a_merged_header_or_a_second_header_row_is_refused(tmp_path):
     merged = write_xlsx(
         tmp_path / "goal_sheet_a.xlsx", [[*ZH_HEADER[:7], "权重", None], ["E1", "a", date(2026, 3, 2)]], merge="H1:I1"
@@ -241,6 +249,7 @@ def test_a_merged_header_or_a_second_header_row_is_refused(tmp_path):
         read_goal_sheet_xlsx(titled)
 
 
+@pytest.mark.trust("bad input", "files: goal sheets")
 def test_xlsx_size_limits_hold_for_goal_sheets(tmp_path, monkeypatch):
     rows = [ZH_HEADER[:9]] + [
         [f"E{n}", "a", date(2026, 3, 2), "requests_processed", "requests", 30, 24, 1, "越高越好"] for n in range(5)

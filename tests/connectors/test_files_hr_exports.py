@@ -51,6 +51,7 @@ def test_leave_headers_in_full_width_and_synonyms_are_mapped(tmp_path):
     ]
 
 
+@pytest.mark.trust("bad input", "files: HR exports")
 def test_an_unknown_header_is_a_clear_error_naming_it(tmp_path):
     text = "工号,日期,班次,上班时间,下班时间,休息分钟,加班工资\n007,2026-03-02,DAY,09:00,18:00,60,100\n"
 
@@ -58,6 +59,7 @@ def test_an_unknown_header_is_a_clear_error_naming_it(tmp_path):
         read_shift_roster(_write(tmp_path, "shift_roster.csv", text, "gbk"))
 
 
+@pytest.mark.trust("bad input", "files: HR exports")
 def test_a_missing_required_column_is_a_clear_error(tmp_path):
     text = "工号,日期,班次,上班时间,下班时间\n007,2026-03-02,DAY,09:00,18:00\n"
 
@@ -65,6 +67,7 @@ def test_a_missing_required_column_is_a_clear_error(tmp_path):
         read_shift_roster(_write(tmp_path, "shift_roster.csv", text, "gbk"))
 
 
+@pytest.mark.trust("bad input", "files: HR exports")
 def test_merged_or_blank_header_cells_are_refused(tmp_path):
     text = "工号,,班次,上班时间,下班时间,休息分钟\n007,2026-03-02,DAY,09:00,18:00,60\n"
 
@@ -91,6 +94,7 @@ def test_optional_roster_columns_may_be_absent(tmp_path):
     assert row[["manager_id", "termination_date", "variable_base", "team"]].isna().all()
 
 
+@pytest.mark.trust("bad input", "files: HR exports")
 def test_bad_rows_are_quarantined_and_counted(tmp_path):
     text = (
         "工号,请假日期,时长(小时),假期类型,审批状态\n"
@@ -108,6 +112,7 @@ def test_bad_rows_are_quarantined_and_counted(tmp_path):
     assert reasons["leave_requests.csv:5"] == "expected 5 fields as in the header, got 4"
 
 
+@pytest.mark.trust("bad input", "files: HR exports")
 def test_identity_rows_need_a_known_system(tmp_path):
     text = "employee_id,system,external_id,valid_from,valid_to\nE1,zk,00012,2025-01-06,\nE1,slack,u1,,\n"
 
@@ -118,6 +123,7 @@ def test_identity_rows_need_a_known_system(tmp_path):
     assert "system failed isin" in result.quarantine.iloc[0]["reason"]
 
 
+@pytest.mark.trust("bad input", "files: HR exports")
 def test_a_roster_in_an_unknown_encoding_is_a_clear_error(tmp_path):
     path = tmp_path / "hr_roster.csv"
     path.write_bytes(ROSTER_HEADER.encode() + b"\n\xff\xfe\x00\x81")

@@ -25,6 +25,7 @@ def week_dir(tmp_path):
     return tmp_path / WEEK.isoformat()
 
 
+@pytest.mark.trust("bad input", "files: inbox")
 def test_a_file_dropped_twice_under_another_name_is_read_once(week_dir):
     before = read_inbox_week(week_dir.parent, WEEK)
     shutil.copy(week_dir / "ZK01_attlog.dat", week_dir / "ZK01_copy_attlog.dat")
@@ -50,6 +51,7 @@ def test_the_copy_with_the_expected_name_is_the_one_kept(week_dir):
     assert [s.name for s in listing.skipped] == ["project_pnl (2).csv"]
 
 
+@pytest.mark.trust("bad input", "files: inbox")
 def test_every_line_of_a_week_is_either_loaded_or_quarantined(week_dir):
     with (week_dir / "ZK02_attlog.dat").open("ab") as attlog:
         attlog.write(b"00345\t2026-03-08 2")  # the USB copy was pulled out mid-write
@@ -62,6 +64,7 @@ def test_every_line_of_a_week_is_either_loaded_or_quarantined(week_dir):
     assert quarantined.iloc[0]["source_ref"] == "ZK02_attlog.dat:3"
 
 
+@pytest.mark.trust("bad input", "files: inbox")
 def test_unexpected_files_are_reported_not_read(week_dir):
     (week_dir / "notes.txt").write_text("call HR about March")
 
@@ -72,12 +75,14 @@ def test_unexpected_files_are_reported_not_read(week_dir):
     assert "unrecognised" in row["reason"]
 
 
+@pytest.mark.trust("security", "inbox paths")
 @pytest.mark.parametrize("name", ["../../etc/passwd", "..", "a/b.csv", "..\\hr_roster.csv", "", "x\x00.csv"])
 def test_names_that_leave_the_inbox_are_refused(tmp_path, name):
     with pytest.raises(UnsafePathError):
         safe_inbox_path(tmp_path, name)
 
 
+@pytest.mark.trust("security", "inbox paths")
 def test_a_symlink_leading_out_of_the_inbox_is_refused(week_dir, tmp_path_factory):
     secret = tmp_path_factory.mktemp("elsewhere") / "salaries.csv"
     secret.write_text("employee_id,amount\n")
@@ -96,11 +101,13 @@ def test_a_plain_name_inside_the_folder_is_allowed(tmp_path):
     assert safe_inbox_path(tmp_path, "ZK01_attlog.dat") == tmp_path / "ZK01_attlog.dat"
 
 
+@pytest.mark.trust("bad input", "files: inbox")
 def test_a_missing_week_folder_is_an_error_not_an_empty_week(tmp_path):
     with pytest.raises(FileNotFoundError, match="2026-03-09"):
         read_inbox_week(tmp_path, date(2026, 3, 9))
 
 
+@pytest.mark.trust("bad input", "files: inbox")
 def test_a_week_must_be_keyed_by_its_monday(tmp_path):
     with pytest.raises(ValueError, match="Monday"):
         read_inbox_week(tmp_path, date(2026, 3, 4))
@@ -119,6 +126,7 @@ def test_text_is_decoded_as_utf8_or_gbk(data, text):
     assert decode_text(data, "x.csv") == text
 
 
+@pytest.mark.trust("bad input", "files: inbox")
 def test_bytes_that_are_neither_utf8_nor_gbk_give_a_clear_error():
     with pytest.raises(InboxEncodingError, match=r"x\.csv: cannot decode as UTF-8 or GBK"):
         decode_text(b"employee_id\n\xff\xfe\xff", "x.csv")

@@ -40,6 +40,7 @@ def test_inquiries_with_chinese_headers_and_short_clock_times(tmp_path):
     ]
 
 
+@pytest.mark.trust("bad input", "files: planning exports")
 def test_inquiry_rows_that_are_not_hour_starts_or_counts_are_quarantined(tmp_path):
     text = "hour_start,inquiries\n2026-03-02 20:30,10\n2026-03-02 21:00,-4\n2026-03-02 22:00,12.5\n2026-03-02 23:00,7\n"
 
@@ -72,6 +73,7 @@ def test_promotion_calendar_from_excel_percentages_become_exact_decimals(tmp_pat
     ]
 
 
+@pytest.mark.trust("bad input", "files: planning exports")
 def test_promotions_with_impossible_dates_or_uplifts_are_quarantined(tmp_path):
     text = (
         "promotion_id,name,start,end,expected_uplift\n"
@@ -110,6 +112,7 @@ def test_shift_requests_from_the_gbk_export_keep_local_or_offset_times(tmp_path)
     ]
 
 
+@pytest.mark.trust("bad input", "files: planning exports")
 def test_shift_requests_for_a_day_that_is_not_a_monday_or_without_a_time_are_quarantined(tmp_path):
     text = (
         "request,工号,week,shift,submitted\n"
@@ -128,6 +131,7 @@ def test_shift_requests_for_a_day_that_is_not_a_monday_or_without_a_time_are_qua
     assert "submitted_at failed is_local YYYY-MM-DD HH:MM:SS or ISO-8601 with offset" in reasons["shift_requests.csv:4"]
 
 
+@pytest.mark.trust("bad input", "files: planning exports")
 @pytest.mark.parametrize(
     ("reader", "name", "text", "unknown"),
     [
@@ -141,6 +145,7 @@ def test_an_unknown_header_stops_the_file_naming_it(tmp_path, reader, name, text
         reader(_write(tmp_path, name, text))
 
 
+@pytest.mark.trust("bad input", "files: planning exports")
 def test_a_missing_required_column_is_named(tmp_path):
     with pytest.raises(HeaderError, match=r"missing required column\(s\) \['uplift'\]"):
         read_promotion_calendar(_write(tmp_path, "promotion_calendar.csv", "活动编号,活动名称,开始日期,结束日期\n"))

@@ -95,6 +95,7 @@ def test_an_xlsx_export_gives_the_same_rows_as_the_csv_export_of_the_same_punche
     assert from_xlsx.drop(columns="_source_ref").equals(from_csv.drop(columns="_source_ref"))
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_bad_rows_are_quarantined_with_their_reason_and_blank_rows_skipped(tmp_path):
     path = write_xlsx(
         tmp_path / "attendance_export.xlsx",
@@ -132,6 +133,7 @@ def test_trailing_blank_header_cells_from_formatting_are_not_columns(tmp_path):
     assert read_punch_export_xlsx(path).rows["pin"].tolist() == ["00012"]
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_a_merged_header_is_refused(tmp_path):
     path = write_xlsx(
         tmp_path / "attendance_export.xlsx",
@@ -143,6 +145,7 @@ def test_a_merged_header_is_refused(tmp_path):
         read_punch_export_xlsx(path)
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_a_title_row_above_the_header_is_refused_as_a_second_header_row(tmp_path):
     path = write_xlsx(
         tmp_path / "attendance_export.xlsx",
@@ -153,6 +156,7 @@ def test_a_title_row_above_the_header_is_refused_as_a_second_header_row(tmp_path
         read_punch_export_xlsx(path)
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_two_header_rows_are_refused(tmp_path):
     path = write_xlsx(
         tmp_path / "attendance_export.xlsx",
@@ -167,6 +171,7 @@ def test_two_header_rows_are_refused(tmp_path):
         read_punch_export_xlsx(path)
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_an_unknown_header_is_named(tmp_path):
     path = write_xlsx(tmp_path / "attendance_export.xlsx", [[*CHINESE_HEADER, "工资"], ["00012"]])
 
@@ -174,6 +179,7 @@ def test_an_unknown_header_is_named(tmp_path):
         read_punch_export_xlsx(path)
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_size_limits_refuse_huge_files(tmp_path, monkeypatch):
     rows = [CHINESE_HEADER] + [["00012", "张伟", date(2026, 3, 2), time(9, minute), 1, "0"] for minute in range(5)]
     path = write_xlsx(tmp_path / "attendance_export.xlsx", rows)
@@ -193,6 +199,7 @@ def test_size_limits_refuse_huge_files(tmp_path, monkeypatch):
         read_punch_export_xlsx(path)
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_the_row_limit_holds_when_the_sheet_understates_its_size(tmp_path, monkeypatch):
     rows = [CHINESE_HEADER] + [["00012", "张伟", date(2026, 3, 2), time(9, minute), 1, "0"] for minute in range(5)]
     path = understate_dimension(write_xlsx(tmp_path / "attendance_export.xlsx", rows))
@@ -203,6 +210,7 @@ def test_the_row_limit_holds_when_the_sheet_understates_its_size(tmp_path, monke
         read_punch_export_xlsx(path)
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_a_file_that_is_not_an_xlsx_workbook_gets_a_clear_error(tmp_path):
     path = tmp_path / "attendance_export.xlsx"
     path.write_bytes("工号,日期\n00012,2026-03-02\n".encode())
@@ -211,6 +219,7 @@ def test_a_file_that_is_not_an_xlsx_workbook_gets_a_clear_error(tmp_path):
         read_punch_export_xlsx(path)
 
 
+@pytest.mark.trust("bad input", "files: punch xlsx")
 def test_a_second_worksheet_with_data_is_refused_rather_than_ignored(tmp_path):
     path = write_xlsx(tmp_path / "attendance_export.xlsx", [CHINESE_HEADER])
     workbook = openpyxl.load_workbook(path)

@@ -22,6 +22,7 @@ def write(path: Path, lines: list[str], encoding: str = "utf-8-sig") -> Path:
     return path
 
 
+@pytest.mark.trust("bad input", "files: redemptions")
 def test_requests_are_loaded_as_exported_and_bad_rows_are_quarantined_with_the_reason(tmp_path):
     path = write(
         tmp_path / "redemption_requests.csv",
@@ -65,6 +66,7 @@ def test_chinese_headers_in_gbk_map_to_the_same_columns(tmp_path):
     assert result.rows[["request_id", "employee_id", "item_code"]].values.tolist() == [["RR-9", "E000001", "LEAVE_8H"]]
 
 
+@pytest.mark.trust("bad input", "files: redemptions")
 def test_a_file_without_the_item_column_is_an_error_not_an_empty_week(tmp_path):
     path = write(tmp_path / "redemption_requests.csv", ["request_id,employee_id,requested_at", "RR-1,E1,2026-03-03Z"])
     with pytest.raises(HeaderError, match="item_code"):

@@ -75,6 +75,7 @@ def test_chinese_headers_and_statuses_in_gbk(tmp_path):
     ]
 
 
+@pytest.mark.trust("bad input", "files: service tickets")
 def test_bad_rows_are_quarantined_each_with_its_reason(tmp_path):
     path = write(
         tmp_path / "helpdesk_tickets.csv",
@@ -121,6 +122,7 @@ def test_the_same_instant_in_any_offset_form_normalises_alike():
     assert normalize_instant("2026-02-30T09:00:00+08:00") == "2026-02-30T09:00:00+08:00"
 
 
+@pytest.mark.trust("bad input", "files: service tickets")
 def test_an_unknown_header_stops_the_file(tmp_path):
     path = write(tmp_path / "helpdesk_tickets.csv", [ZENDESK_HEADER + ",Satisfaction", "1"])
 
@@ -128,6 +130,7 @@ def test_an_unknown_header_stops_the_file(tmp_path):
         read_service_tickets(path)
 
 
+@pytest.mark.trust("bad input", "files: service tickets")
 def test_a_re_export_in_the_same_week_is_kept_raw_for_dbt_to_count_once(tmp_path):
     folder = tmp_path / WEEK.isoformat()
     folder.mkdir()

@@ -174,6 +174,7 @@ def bad_item_file(tmp_path: Path) -> Path:
     return sycm_xlsx(week_file(tmp_path, "taobao_item_metrics.xlsx"), ITEM_HEADER, rows)
 
 
+@pytest.mark.trust("bad input", "files: Taobao")
 def test_each_bad_row_is_quarantined_with_its_reason_and_none_is_lost(tmp_path: Path) -> None:
     validated = read_taobao_item_metrics(bad_item_file(tmp_path))
 
@@ -195,6 +196,7 @@ def test_each_bad_row_is_quarantined_with_its_reason_and_none_is_lost(tmp_path: 
     assert len(validated.rows) + len(validated.quarantine) == 7  # the rows of the file, the blank one aside
 
 
+@pytest.mark.trust("bad input", "files: Taobao")
 def test_a_day_outside_the_inbox_week_is_quarantined_even_inside_the_stated_period(tmp_path: Path) -> None:
     rows = [["2026-03-02", "P", "CR-1 海报", "自定义页", "10", "8", "1", "10%"]]
     rows += [["2026-03-09", "P", "CR-1 海报", "自定义页", "10", "8", "1", "10%"]]
@@ -231,6 +233,7 @@ def test_the_period_may_be_written_as_sycm_names_its_downloads(tmp_path: Path) -
     ]
 
 
+@pytest.mark.trust("bad input", "files: Taobao")
 def test_an_unknown_header_holds_back_every_row_of_the_file_naming_the_header(tmp_path: Path) -> None:
     rows = [
         ["2026-03-02", "1", "x", "", "1", "1", "1", "0", "9"],
@@ -245,6 +248,7 @@ def test_an_unknown_header_holds_back_every_row_of_the_file_naming_the_header(tm
     assert validated.quarantine["reason"].str.contains(r"unknown header\(s\) \['直播间访客数'\]").all()
 
 
+@pytest.mark.trust("bad input", "files: Taobao")
 def test_files_that_are_not_a_usable_export_are_refused_with_a_clear_error(tmp_path: Path) -> None:
     no_visitors = [h for h in ITEM_HEADER if h != "商品访客数"]
     with pytest.raises(HeaderError, match=r"missing required column\(s\) \['visitors'\]"):
@@ -262,6 +266,7 @@ def test_files_that_are_not_a_usable_export_are_refused_with_a_clear_error(tmp_p
         )
 
 
+@pytest.mark.trust("bad input", "files: Taobao")
 def test_an_oversized_export_is_refused_before_it_is_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = sycm_xlsx(week_file(tmp_path, "t.xlsx"), ITEM_HEADER, [["2026-03-02", "1", "x", "", "1", "1", "1", "0"]])
     monkeypatch.setattr("connectors.files.zk_attlog.MAX_XLSX_BYTES", 100)

@@ -22,6 +22,7 @@ def write(path: Path, lines: list[str], encoding: str = "utf-8-sig") -> Path:
     return path
 
 
+@pytest.mark.trust("bad input", "files: training")
 def test_completions_are_loaded_as_exported_and_bad_rows_are_quarantined_with_the_reason(tmp_path):
     path = write(
         tmp_path / "training_completions.csv",
@@ -61,6 +62,7 @@ def test_chinese_headers_in_gbk_map_to_the_same_columns(tmp_path):
     assert result.rows[["employee_id", "course_code"]].values.tolist() == [["E000001", "SEC-101"]]
 
 
+@pytest.mark.trust("bad input", "files: training")
 def test_a_file_without_the_course_column_is_an_error_not_an_empty_week(tmp_path):
     path = write(tmp_path / "training_completions.csv", ["employee_id,completed_at", "E1,2026-03-03T09:00:00Z"])
     with pytest.raises(HeaderError, match="course_code"):

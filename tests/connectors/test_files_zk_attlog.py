@@ -30,6 +30,7 @@ def test_pins_keep_their_leading_zeros(tmp_path):
     }
 
 
+@pytest.mark.trust("bad input", "files: ZKTeco attlog")
 def test_a_cut_last_line_is_quarantined_not_a_crash(tmp_path):
     data = (
         b"00012\t2026-03-02 09:07:00\t1\t0\t0\t0\r\n"
@@ -49,6 +50,7 @@ def test_a_cut_last_line_is_quarantined_not_a_crash(tmp_path):
     assert "2026-03-03 06:0" in bad["payload"]
 
 
+@pytest.mark.trust("bad input", "files: ZKTeco attlog")
 def test_rows_with_impossible_values_are_quarantined_with_the_reason(tmp_path):
     data = (
         b"00012\t2026-03-02 09:07:00\t1\t0\t0\t0\n"
@@ -99,6 +101,7 @@ def test_vendor_export_with_a_single_punch_time_column(tmp_path):
     assert rows[["pin", "punch_time_local", "punch_state"]].values.tolist() == [["007", "2026-03-02 09:00:05", "0"]]
 
 
+@pytest.mark.trust("bad input", "files: ZKTeco attlog")
 def test_vendor_export_without_any_punch_time_is_refused(tmp_path):
     content = "考勤号码,日期,机器号,出入状态\n007,2026-03-02,2,0\n"
 

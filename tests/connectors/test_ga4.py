@@ -81,6 +81,7 @@ def test_page_events_are_only_wishlist_adds_and_zero_rows_are_absent(sandbox, cl
     assert filtered[0]["dimensionFilter"]["filter"]["stringFilter"]["value"] == "add_to_wishlist"
 
 
+@pytest.mark.trust("fault", "connectors: GA4")
 def test_quota_exhaustion_429_is_retried_with_backoff(sandbox, clock):
     calls = record(sandbox)
     exhausted = {
@@ -111,6 +112,7 @@ class RotatingToken:
         return list(self.tokens)
 
 
+@pytest.mark.trust("fault", "connectors: GA4")
 def test_a_rejected_bearer_is_refreshed_through_the_token_provider(sandbox, clock):
     provider = RotatingToken(["ya29.expired", sandbox.credentials.ga4_access_token])
     config = Ga4Config(property_id="123456789", access_token=Secret("unused"), base_url=sandbox.ga4_url)
@@ -118,6 +120,7 @@ def test_a_rejected_bearer_is_refreshed_through_the_token_provider(sandbox, cloc
     assert provider.refreshed == 1 and len(frames["ga4_creative_daily"]) == 14
 
 
+@pytest.mark.trust("security", "connectors: GA4")
 def test_a_static_bad_token_fails_with_googles_status_and_no_token_in_the_text(sandbox, clock):
     client = make_client(sandbox, clock, access_token=Secret("ya29.bad-token-77"))
     with pytest.raises(SourceError) as raised:
@@ -126,12 +129,14 @@ def test_a_static_bad_token_fails_with_googles_status_and_no_token_in_the_text(s
     assert "ya29.bad-token-77" not in str(raised.value) + repr(client.config)
 
 
+@pytest.mark.trust("fault", "connectors: GA4")
 def test_the_wrong_property_is_permission_denied(sandbox, clock):
     with pytest.raises(SourceError) as raised:
         make_client(sandbox, clock, property_id="999").fetch_week(WEEK, TZ)
     assert raised.value.code == "HTTP 403 PERMISSION_DENIED" and clock.sleeps == []
 
 
+@pytest.mark.trust("bad input", "connectors: GA4")
 def test_unexpected_headers_are_a_schema_drift_error(sandbox, clock):
     calls = record(sandbox)
     calls.script = [

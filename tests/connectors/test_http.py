@@ -57,6 +57,7 @@ def ok(body: JsonBody = None) -> SandboxResponse:
     return SandboxResponse(200, body if body is not None else {"ok": True})
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_retries_server_errors_with_exponential_backoff(server, scripted, clock):
     scripted.script = [SandboxResponse(503, {"e": 1}), SandboxResponse(502, {"e": 2}), ok({"n": 3})]
     assert client(server, clock).request_json("GET", "/thing") == {"n": 3}
@@ -64,12 +65,14 @@ def test_retries_server_errors_with_exponential_backoff(server, scripted, clock)
     assert len(scripted.requests) == 3
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_429_waits_exactly_as_long_as_retry_after_says(server, scripted, clock):
     scripted.script = [SandboxResponse(429, {"e": "slow down"}, {"Retry-After": "7"}), ok()]
     client(server, clock).request_json("POST", "/thing", json={"a": 1})
     assert clock.sleeps == [7.0]
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_retry_after_may_be_an_http_date(server, scripted, clock):
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     scripted.script = [SandboxResponse(503, {}, {"Retry-After": when}), ok()]
@@ -77,6 +80,7 @@ def test_retry_after_may_be_an_http_date(server, scripted, clock):
     assert 25 <= clock.sleeps[0] <= 30
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_gives_up_after_max_attempts_with_the_vendor_code(server, scripted, clock):
     scripted.script = [SandboxResponse(500, {"error": "boom"})] * 3
     with pytest.raises(SourceError) as raised:
@@ -87,6 +91,7 @@ def test_gives_up_after_max_attempts_with_the_vendor_code(server, scripted, cloc
     assert clock.sleeps == [1.0, 2.0]
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_a_wait_longer_than_max_wait_fails_instead_of_sleeping(server, scripted, clock):
     scripted.script = [SandboxResponse(429, {}, {"Retry-After": "3600"})]
     with pytest.raises(SourceError, match="asked to wait 3600s"):
@@ -94,6 +99,7 @@ def test_a_wait_longer_than_max_wait_fails_instead_of_sleeping(server, scripted,
     assert clock.sleeps == []
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_client_errors_fail_at_once(server, scripted, clock):
     scripted.script = [SandboxResponse(400, {"error": "bad request"})]
     with pytest.raises(SourceError, match=r"\[HTTP 400\]"):
@@ -101,6 +107,7 @@ def test_client_errors_fail_at_once(server, scripted, clock):
     assert clock.sleeps == [] and len(scripted.requests) == 1
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_body_classifier_decides_on_http_200(server, scripted, clock):
     def errcode(response: requests.Response, body: JsonBody) -> Outcome:
         code = body.get("errcode", 0)
@@ -132,6 +139,7 @@ class CountingProvider:
         return [f"token-{n}" for n in range(1, self.issued + 1)]
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_reauth_refreshes_the_token_once_then_retries(server, scripted, clock):
     provider = CountingProvider()
     scripted.script = [SandboxResponse(401, {"error": "expired"}), ok({"done": True})]
@@ -141,6 +149,7 @@ def test_reauth_refreshes_the_token_once_then_retries(server, scripted, clock):
     assert clock.sleeps == []
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_reauth_happens_only_once(server, scripted, clock):
     provider = CountingProvider()
     scripted.script = [SandboxResponse(401, {"error": "expired"})] * 2
@@ -149,6 +158,7 @@ def test_reauth_happens_only_once(server, scripted, clock):
     assert provider.issued == 2
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_a_static_token_cannot_be_refreshed_so_401_fails(server, scripted, clock):
     scripted.script = [SandboxResponse(401, {"error": "no"})]
     with pytest.raises(SourceError):
@@ -173,6 +183,7 @@ def test_cached_token_is_reused_and_refreshed_before_it_expires(clock):
     assert tokens.fetch_count == 3
 
 
+@pytest.mark.trust("security", "connectors: HTTP client")
 def test_secret_never_shows_in_repr_str_or_formatting():
     secret = Secret("s3cr3t-value")
     assert repr(secret) == "'***'" and str(secret) == "'***'" and "s3cr3t" not in f"{secret} {[secret]}"
@@ -181,6 +192,7 @@ def test_secret_never_shows_in_repr_str_or_formatting():
         Secret("")
 
 
+@pytest.mark.trust("security", "connectors: HTTP client")
 def test_error_text_is_scrubbed_of_tokens_the_vendor_echoes(server, scripted, clock):
     provider = CountingProvider()
     scripted.script = [SandboxResponse(400, {"error": "bad token token-1 in access_token=token-1"})]
@@ -190,6 +202,7 @@ def test_error_text_is_scrubbed_of_tokens_the_vendor_echoes(server, scripted, cl
     assert scripted.requests[0].query["access_token"] == "token-1"  # it was sent, just never reported
 
 
+@pytest.mark.trust("security", "connectors: HTTP client")
 @pytest.mark.parametrize("auth_kind", ["basic", "bearer"])
 def test_an_authorization_header_the_vendor_quotes_back_is_scrubbed(server, scripted, clock, auth_kind):
     """Basic auth is only base64 of ``email:token``: quoting the header back would hand out the token."""
@@ -207,6 +220,7 @@ def test_an_authorization_header_the_vendor_quotes_back_is_scrubbed(server, scri
     assert "rejected Authorization" in text
 
 
+@pytest.mark.trust("security", "connectors: HTTP client")
 def test_a_token_endpoint_quoting_the_refused_secret_back_is_scrubbed(server, scripted, clock):
     """WeCom and DingTalk send the app secret as a query parameter of the token call; an error body may echo it."""
     scripted.script = [
@@ -228,6 +242,7 @@ def test_a_token_endpoint_quoting_the_refused_secret_back_is_scrubbed(server, sc
     assert scripted.requests[0].query["corpsecret"] == "the-app-secret"  # sent, never reported
 
 
+@pytest.mark.trust("security", "connectors: HTTP client")
 @pytest.mark.parametrize(
     "echo",
     [
@@ -246,6 +261,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_connection_errors_are_retried_and_never_echo_the_url(clock):
     http = HttpClient(
         base_url=f"http://127.0.0.1:{_free_port()}",
@@ -261,6 +277,7 @@ def test_connection_errors_are_retried_and_never_echo_the_url(clock):
     assert clock.sleeps == [1.0]
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_a_success_whose_json_was_cut_short_is_retried(server, scripted, clock):
     whole = SandboxResponse(200, {"checkindata": [{"userid": "wx0001"}], "errcode": 0})
     scripted.script = [SandboxResponse(200, whole.encode()[:25]), whole]
@@ -268,6 +285,7 @@ def test_a_success_whose_json_was_cut_short_is_retried(server, scripted, clock):
     assert len(scripted.requests) == 2 and clock.sleeps == [1.0]
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_a_cut_short_body_that_never_heals_fails_naming_it(server, scripted, clock):
     scripted.script = [SandboxResponse(200, b'{"errcode": 0, "check')] * 2
     with pytest.raises(SourceError) as raised:
@@ -275,6 +293,7 @@ def test_a_cut_short_body_that_never_heals_fails_naming_it(server, scripted, clo
     assert raised.value.code == "invalid JSON" and raised.value.attempts == 2
 
 
+@pytest.mark.trust("fault", "connectors: HTTP client")
 def test_a_dropped_connection_and_an_html_gateway_page_are_retried(server, clock):
     answers: list[str] = []
 
@@ -291,6 +310,7 @@ def test_a_dropped_connection_and_an_html_gateway_page_are_retried(server, clock
     assert len(answers) == 3 and clock.sleeps == [1.0, 2.0]
 
 
+@pytest.mark.trust("security", "connectors: HTTP client")
 def test_debug_logging_of_urls_hides_credentials(server, scripted, clock, caplog):
     scripted.script = [ok()]
     with caplog.at_level(logging.DEBUG, logger="urllib3"):

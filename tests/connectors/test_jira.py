@@ -65,6 +65,7 @@ def test_goal_fields_are_read_from_the_configured_custom_fields(sandbox, clock):
     assert row["updated"].endswith("+0800") and row["issue_id"].isdigit()
 
 
+@pytest.mark.trust("bad input", "connectors: Jira")
 def test_a_goal_without_assignee_cannot_be_credited_and_is_flagged(sandbox, clock):
     frame = make_client(sandbox, clock).fetch_week(WEEK, TZ)["jira_goal_issues"]
     with pytest.raises(pandera.errors.SchemaErrors) as raised:
@@ -75,6 +76,7 @@ def test_a_goal_without_assignee_cannot_be_credited_and_is_flagged(sandbox, cloc
     assert validate_rows(assigned, RAW_SCHEMAS["jira_goal_issues"]).counts == {"rows_loaded": 12, "rows_quarantined": 0}
 
 
+@pytest.mark.trust("fault", "connectors: Jira")
 def test_rate_limit_429_waits_for_retry_after(sandbox, clock):
     calls = record(sandbox)
     limited = {"errorMessages": ["Rate limit exceeded."], "errors": {}}
@@ -83,6 +85,7 @@ def test_rate_limit_429_waits_for_retry_after(sandbox, clock):
     assert clock.sleeps == [12.0] and len(frame) == 13
 
 
+@pytest.mark.trust("security", "connectors: Jira")
 def test_a_wrong_api_token_fails_and_never_appears_in_the_error(sandbox, clock):
     client = make_client(sandbox, clock, api_token=Secret("ATATT-wrong-token"))
     with pytest.raises(SourceError) as raised:
@@ -91,6 +94,7 @@ def test_a_wrong_api_token_fails_and_never_appears_in_the_error(sandbox, clock):
     assert "ATATT-wrong-token" not in str(raised.value) + repr(client.config)
 
 
+@pytest.mark.trust("fault", "connectors: Jira")
 def test_a_rejected_query_reports_jiras_error_messages(sandbox, clock):
     fields = JiraGoalFields(goal_week="customfield_99999")  # a field the site does not have
     with pytest.raises(SourceError) as raised:
@@ -98,6 +102,7 @@ def test_a_rejected_query_reports_jiras_error_messages(sandbox, clock):
     assert raised.value.code == "HTTP 400" and "cf[" in raised.value.message
 
 
+@pytest.mark.trust("bad input", "connectors: Jira")
 def test_config_validates_field_ids_and_page_size():
     with pytest.raises(ValueError, match="custom field id"):
         JiraGoalFields(metric="Metric")

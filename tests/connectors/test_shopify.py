@@ -75,6 +75,7 @@ def test_values_are_kept_as_shopify_sent_them(sandbox, clock):
         assert validate_rows(frame, RAW_SCHEMAS[table]).counts["rows_quarantined"] == 0
 
 
+@pytest.mark.trust("fault", "connectors: Shopify")
 def test_throttled_calls_wait_as_long_as_the_bucket_needs_to_refill(sandbox, clock):
     # A page of 20 orders with 50 line items each is requested at 2 + 2 x 20 + 50 = 92 points; it costs 2 + 2 x 7.
     sandbox.shopify.set_throttle(maximum_available=100, restore_rate=10)
@@ -87,6 +88,7 @@ def test_throttled_calls_wait_as_long_as_the_bucket_needs_to_refill(sandbox, clo
     assert list(first["order_gid"]) == list(second["order_gid"]) == WEEK_ORDERS
 
 
+@pytest.mark.trust("security", "connectors: Shopify")
 def test_a_bad_access_token_fails_and_is_never_reported(sandbox, clock):
     client = ShopifyClient(
         ShopifyConfig(base_url=sandbox.shopify_url, access_token=Secret("shpat_wrong_42")), sleep=clock.sleep
@@ -98,11 +100,13 @@ def test_a_bad_access_token_fails_and_is_never_reported(sandbox, clock):
     assert clock.sleeps == []
 
 
+@pytest.mark.trust("bad input", "connectors: Shopify")
 def test_an_order_with_more_lines_than_requested_is_an_error_not_a_silent_cut(sandbox, clock):
     with pytest.raises(SourceError, match="more than 1 line items"):
         make_client(sandbox, clock, line_items_per_order=1).fetch_week(WEEK, TZ)
 
 
+@pytest.mark.trust("fault", "connectors: Shopify")
 def test_graphql_errors_on_http_200_fail_the_run(sandbox, clock):
     calls = record(sandbox)
     calls.script = [
@@ -115,11 +119,13 @@ def test_graphql_errors_on_http_200_fail_the_run(sandbox, clock):
     assert raised.value.code == "undefinedField" and len(calls.requests) == 1
 
 
+@pytest.mark.trust("bad input", "connectors: Shopify")
 def test_page_size_is_capped_at_shopifys_250():
     with pytest.raises(ValueError, match="page_size"):
         ShopifyConfig(base_url="http://x", access_token=Secret("t"), page_size=251)
 
 
+@pytest.mark.trust("bad input", "connectors: Shopify")
 def test_bad_amounts_and_quantities_are_quarantined(sandbox, clock):
     frames = make_client(sandbox, clock).fetch_week(WEEK, TZ)
     orders, lines = frames["shopify_orders"].copy(), frames["shopify_order_lines"].copy()

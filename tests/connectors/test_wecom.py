@@ -108,6 +108,7 @@ def test_the_token_is_refreshed_before_it_expires(sandbox, clock):
     assert data_calls.requests[0].query["access_token"] != data_calls.requests[1].query["access_token"]
 
 
+@pytest.mark.trust("fault", "connectors: WeCom")
 def test_an_expired_token_42001_is_refreshed_once_and_the_call_retried(sandbox, clock):
     token_calls = record(sandbox, "gettoken")
     client = make_client(sandbox, clock)
@@ -119,6 +120,7 @@ def test_an_expired_token_42001_is_refreshed_once_and_the_call_retried(sandbox, 
     assert clock.sleeps == []
 
 
+@pytest.mark.trust("fault", "connectors: WeCom")
 def test_rate_limit_45009_on_http_200_is_retried_after_a_backoff(sandbox, clock):
     calls = record(sandbox)
     calls.script = [wecom_error(45009), wecom_error(45009)]
@@ -127,6 +129,7 @@ def test_rate_limit_45009_on_http_200_is_retried_after_a_backoff(sandbox, clock)
     assert clock.sleeps == [1.0, 2.0] and len(calls.requests) == 3
 
 
+@pytest.mark.trust("fault", "connectors: WeCom")
 def test_invalid_token_40014_fails_without_retrying(sandbox, clock):
     calls = record(sandbox)
     calls.script = [wecom_error(40014)]
@@ -136,6 +139,7 @@ def test_invalid_token_40014_fails_without_retrying(sandbox, clock):
     assert len(calls.requests) == 1 and clock.sleeps == []
 
 
+@pytest.mark.trust("security", "connectors: WeCom")
 def test_a_wrong_secret_fails_and_the_secret_appears_nowhere(sandbox, clock):
     config = WeComConfig(
         base_url=sandbox.wecom_url, corpid=sandbox.credentials.wecom_corpid, corpsecret=Secret("wrong-secret-123")
@@ -149,6 +153,7 @@ def test_a_wrong_secret_fails_and_the_secret_appears_nowhere(sandbox, clock):
     assert "corpsecret='***'" in repr(config)
 
 
+@pytest.mark.trust("bad input", "connectors: WeCom")
 def test_config_refuses_what_wecom_would_refuse():
     secret = Secret("x")
     with pytest.raises(ValueError, match="user_batch_size"):
@@ -157,6 +162,7 @@ def test_config_refuses_what_wecom_would_refuse():
         WeComConfig(base_url="http://x", corpid="c", corpsecret=secret, window_days=31)
 
 
+@pytest.mark.trust("bad input", "connectors: WeCom")
 def test_unusable_rows_are_quarantined_with_a_reason(sandbox, clock):
     frame = make_client(sandbox, clock).fetch_week(WEEK, TZ, ["wx0001"])["wecom_checkins"]
     frame.loc[0, "checkin_time"] = frame.loc[0, "checkin_time"] * 1000  # milliseconds: a unit mistake

@@ -146,6 +146,7 @@ def test_the_week_is_read_through_a_server_side_cursor_in_chunks(biotime):
     assert cursors == [("ServerCursor", 3)]  # psycopg's named cursor: rows stay on the server until fetched
 
 
+@pytest.mark.trust("bad input", "connectors: ZKBioTime")
 @pytest.mark.postgres
 def test_unusable_rows_are_quarantined_with_their_reason(biotime):
     add_transactions(
@@ -197,6 +198,7 @@ def test_late_uploads_name_the_weeks_to_reload(biotime):
         zk.weeks_touched_since(datetime(2026, 3, 10))
 
 
+@pytest.mark.trust("security", "connectors: ZKBioTime")
 @pytest.mark.postgres
 def test_a_failed_connection_names_the_problem_but_never_the_password(pg_url):
     password = "Zk-Pa55word-7731"
@@ -216,6 +218,7 @@ def test_a_failed_connection_names_the_problem_but_never_the_password(pg_url):
         assert password not in text
 
 
+@pytest.mark.trust("security", "connectors: ZKBioTime")
 @pytest.mark.postgres
 def test_a_refused_login_is_scrubbed_even_where_the_server_quotes_the_secret(pg_url):
     secret = "Zk-Pa55word-8842"
@@ -227,6 +230,7 @@ def test_a_refused_login_is_scrubbed_even_where_the_server_quotes_the_secret(pg_
     assert secret not in "".join(traceback.format_exception(raised.value))
 
 
+@pytest.mark.trust("bad input", "connectors: ZKBioTime")
 def test_the_demos_sqlite_file_works_and_an_unreadable_time_is_quarantined(tmp_path):
     url = f"sqlite:///{tmp_path / 'biotime' / 'biotime.sqlite'}"
     assert write_zkbiotime_database(url, tiny_company(3), [DEVICE]) == SAMPLE_ROWS

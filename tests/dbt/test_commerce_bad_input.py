@@ -16,6 +16,8 @@ import pytest
 
 from tests.dbt.test_contribution_dashboard import contribution_warehouse
 
+pytestmark = pytest.mark.trust("bad input", "dbt: commerce marts")
+
 W2 = date(2026, 3, 2)
 
 

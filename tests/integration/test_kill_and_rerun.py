@@ -23,7 +23,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-pytestmark = [pytest.mark.slow]  # four full runs of a week plus three killed ones: minutes, not seconds
+# four full runs of a week plus three killed ones: minutes, not seconds
+pytestmark = [pytest.mark.slow, pytest.mark.resilience, pytest.mark.trust("fault", "SIGKILL and rerun")]
 
 ROOT = Path(__file__).parents[2]
 WEEK = "2026-03-02"

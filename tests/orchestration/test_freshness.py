@@ -15,6 +15,8 @@ from dagster._core.test_utils import freeze_time
 from orchestration.lib.asset_keys import raw_key
 from orchestration.lib.ingest import FRESHNESS_ENV, SourceFreshness, source_freshness
 
+pytestmark = pytest.mark.trust("freshness", "source freshness")
+
 
 @pytest.fixture(scope="module")
 def asset_graph():

@@ -22,6 +22,8 @@ from orchestration.lib.asset_keys import mart_key, scoring_key
 
 from .plan_warehouse import build_marts, plan_text, write_plan
 
+pytestmark = pytest.mark.trust("quality gate", "GX checks")
+
 WEEK = date(2026, 3, 2)
 EXPORTS_YAML = "payroll_targets:\n  weekly_csv:\n    layout: long_csv\n    pay_frequency: weekly\n"
 SCORE_CHECKS = [c for c in gx_checks if next(iter(c.check_keys)).asset_key.path[0] == "scoring"]

@@ -21,6 +21,8 @@ from sandbox.vendors.base import SandboxRequest, SandboxResponse
 from tests.connectors.conftest import FakeClock
 from tests.connectors.tiny_company import TZ, WEEK, tiny_company
 
+pytestmark = pytest.mark.trust("fault", "sandbox fault injector")
+
 WECOM_USERS = [f"wx{n:04d}" for n in range(1, 9)]
 
 

@@ -63,6 +63,7 @@ def test_worked_example_d(plan):
     assert points_of(results, "E2").points == 30  # the other side of the collaboration
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 def test_replayed_events_count_once(plan):
     events = example_d()
     results, rejected = score_activity_week(events + events[:10] + list(reversed(events)), plan)
@@ -70,6 +71,7 @@ def test_replayed_events_count_once(plan):
     assert rejected == []
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 def test_same_meaning_with_a_new_event_id_counts_once_and_is_reported(plan):
     events = [
         event("S1", "story_published", story_id="S1"),
@@ -89,6 +91,7 @@ def test_same_meaning_with_a_new_event_id_counts_once_and_is_reported(plan):
     ]
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 def test_an_event_id_with_conflicting_contents_is_not_guessed(plan):
     original = event("J1", "challenge_joined", activity_id="A1")
     results, rejected = score_activity_week([original, replace(original, employee_id="E9")], plan)
@@ -115,6 +118,7 @@ def test_like_cap_is_per_story_and_holds_across_weeks(plan):
     assert e1.points == 10
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 def test_liking_or_commenting_on_your_own_story_earns_nothing(plan):
     events = [
         event("OWN", "story_liked", "E1", counterpart_id="E1", story_id="S1"),
@@ -142,6 +146,7 @@ def test_points_land_in_the_local_week(plan):
     assert result.points == plan.activity_points.points.quiz_answered
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [
@@ -180,6 +185,7 @@ def joins(*employees, course="SEC-101"):
     ]
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 def test_joining_a_challenge_without_the_prerequisite_course_earns_nothing_and_says_why(plan):
     completions = {
         "E1": {"SEC-101": COURSE_DONE},
@@ -245,6 +251,7 @@ def test_performance_points_per_win_come_from_the_plan(plan):
     assert e1.performance_points == 2
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [
@@ -277,6 +284,7 @@ def test_a_like_after_the_story_was_published_counts(plan):
     assert e1.points == 22
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 def test_an_event_stamped_past_its_arrival_beyond_the_tolerance_is_clock_skew(plan):
     arrived = MONDAY_NOON
     skewed = replace(event("Q1", "quiz_answered", activity_id="A1", minutes=11), received_at=arrived)
@@ -288,6 +296,7 @@ def test_an_event_stamped_past_its_arrival_beyond_the_tolerance_is_clock_skew(pl
     assert refused.reason.endswith("beyond the 0:10:00 tolerance")
 
 
+@pytest.mark.trust("bad input", "scoring: activity points")
 def test_the_same_webhook_delivered_twice_counts_once(plan):
     delivery = event("Q1", "quiz_answered", activity_id="A1")
     results, rejected = score_activity_week([delivery, delivery], plan)

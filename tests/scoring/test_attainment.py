@@ -171,6 +171,7 @@ def test_role_base_and_default_base(plan):
     assert results[0].role is None and results[0].bonus == D("500.00")
 
 
+@pytest.mark.trust("bad input", "scoring: attainment")
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [
@@ -191,6 +192,7 @@ def test_bad_items_are_rejected_with_a_reason(plan, bad, reason):
     assert [(r.item, r.reason.startswith(reason)) for r in rejected] == [(bad, True)]
 
 
+@pytest.mark.trust("bad input", "scoring: attainment")
 def test_one_bad_item_holds_back_the_whole_employee_week(plan):
     good, bad = item("csat"), item("tickets", target="0")
     other = item(employee="E2")
@@ -201,6 +203,7 @@ def test_one_bad_item_holds_back_the_whole_employee_week(plan):
     assert reasons["csat"].startswith("held back: goal 'tickets' of the same employee-week was rejected")
 
 
+@pytest.mark.trust("bad input", "scoring: attainment")
 def test_weights_that_do_not_add_up_to_one_hold_the_employee_week_back(plan):
     items = [item("a", weight="0.5"), item("b", weight="0.6"), item(employee="E2")]
     results, rejected = score_week(items, {}, {}, plan)
@@ -210,6 +213,7 @@ def test_weights_that_do_not_add_up_to_one_hold_the_employee_week_back(plan):
     }
 
 
+@pytest.mark.trust("bad input", "scoring: attainment")
 def test_the_same_metric_twice_in_an_employee_week_is_held_back_not_double_counted(plan):
     items = [item("tickets", weight="0.5"), item("tickets", actual="300", weight="0.5"), item(employee="E2")]
     results, rejected = score_week(items, {}, {}, plan)
@@ -238,6 +242,7 @@ def test_approved_leave_prorates_volume_targets_but_not_rates(plan):
     assert '"target_before_leave": "200"' in result.as_record()["items_json"]
 
 
+@pytest.mark.trust("bad input", "scoring: attainment")
 def test_leave_every_scheduled_day_is_a_reason_not_a_zero(plan):
     whole_week = item("tickets_resolved", "200", "0", "1", days_scheduled=5, days_on_leave=5)
     results, [rejected] = score_week([whole_week], {}, {}, plan)
@@ -262,6 +267,7 @@ def test_bands_agree_with_the_plan_thresholds(plan, attainment, previous):
     assert band == expected
 
 
+@pytest.mark.trust("bad input", "scoring: attainment")
 def test_weights_summing_to_zero_reject_every_item(plan):
     items = [item("a", weight="0"), item("b", weight="0")]
     results, rejected = score_week(items, {}, {}, plan)

@@ -104,6 +104,7 @@ def test_exact_ties_fall_back_to_the_request_id_and_naive_times_are_utc():
     }
 
 
+@pytest.mark.trust("bad input", "scoring: flexible shifts")
 def test_bad_input_is_refused_with_a_clear_reason():
     with pytest.raises(ValueError, match="FS1 appears twice"):
         rank_flexible_shift_requests([request("FS1", "E1"), request("FS1", "E2")], {})

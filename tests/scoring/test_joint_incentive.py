@@ -90,12 +90,14 @@ def test_metric_score_is_capped(plan):
     assert metric_score(D("0"), D("0.03"), cap) == 0
 
 
+@pytest.mark.trust("bad input", "scoring: joint incentive")
 @pytest.mark.parametrize("target", [D(0), None, D("-1")])
 def test_zero_or_missing_targets_are_errors(plan, target):
     with pytest.raises(JointInputError, match="target for ctr"):
         metric_score(D("0.03"), target, D("1.2"), "ctr")
 
 
+@pytest.mark.trust("bad input", "scoring: joint incentive")
 def test_bad_person_weeks_are_rejected_not_paid(plan):
     designers = [example_c_designer(), example_c_designer(operator_rating=None), example_c_designer(ctr=D("-0.1"))]
     operators = [example_c_operator(variable_base=None)]
@@ -108,6 +110,7 @@ def test_bad_person_weeks_are_rejected_not_paid(plan):
     ]
 
 
+@pytest.mark.trust("bad input", "scoring: joint incentive")
 def test_target_overrides_replace_the_defaults_and_are_checked(plan):
     defaults = plan.joint_incentive.default_targets
     easier = defaults.model_copy(update={"ctr": D("0.018")})
@@ -171,6 +174,7 @@ def test_nobody_credited_leaves_the_pool_unallocated(plan):
     assert allocation.unallocated == D("200.00") and allocation.shares == ()
 
 
+@pytest.mark.trust("bad input", "scoring: joint incentive")
 @pytest.mark.parametrize(
     ("contribution", "message"),
     [
@@ -183,6 +187,7 @@ def test_bad_contributions_are_errors(plan, contribution, message):
         allocate_project_pool("P1", WEEK, D(1000), [contribution], plan)
 
 
+@pytest.mark.trust("bad input", "scoring: joint incentive")
 def test_a_person_listed_twice_in_a_role_is_an_error(plan):
     twice = [Contribution("E1", "designer", D(1)), Contribution("E1", "designer", D(2))]
     with pytest.raises(JointInputError, match="listed twice"):
@@ -251,6 +256,7 @@ def test_a_designer_hired_on_thursday_is_paid_four_sevenths_of_example_c(plan):
     assert designer.as_record()["days_in_role"] == 4
 
 
+@pytest.mark.trust("bad input", "scoring: joint incentive")
 @pytest.mark.parametrize("days", [8, -1, D("2.5"), None, True])
 def test_impossible_days_in_role_are_rejected_not_paid(plan, days):
     results, rejected = score_joint_week([], [example_c_operator(days_in_role=days)], plan)

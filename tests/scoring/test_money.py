@@ -23,6 +23,7 @@ def test_floats_go_through_their_text():
     assert to_decimal(0.1) == Decimal("0.1")
 
 
+@pytest.mark.trust("bad input", "scoring: money")
 @pytest.mark.parametrize("bad", [None, True, "abc", float("nan"), [1]])
 def test_non_numbers_are_refused_with_the_field_name(bad):
     with pytest.raises(ValueError, match=r"^target "):
@@ -45,6 +46,7 @@ def test_leftover_cents_follow_the_largest_remainder_not_the_id():
     assert shares == {"A": Decimal("0.03"), "B": Decimal("0.07")}
 
 
+@pytest.mark.trust("bad input", "scoring: money")
 def test_refuses_fractions_of_a_cent_and_empty_weights():
     with pytest.raises(ValueError, match="whole cents"):
         allocate_largest_remainder(Decimal("1.005"), {"A": Decimal(1)})

@@ -55,12 +55,14 @@ def test_order_does_not_depend_on_input_order(plan):
     assert forward == backward
 
 
+@pytest.mark.trust("bad input", "scoring: payroll lines")
 def test_results_of_another_week_are_refused(plan):
     goals, _, _ = week_inputs(plan)
     with pytest.raises(ValueError, match="belongs to week 2026-03-02, not to the pay period 2026-03-09"):
         build_payroll_lines(WEEK + timedelta(days=7), plan, goals)
 
 
+@pytest.mark.trust("bad input", "scoring: payroll lines")
 def test_negative_overtime_is_refused(plan):
     with pytest.raises(ValueError, match="overtime hours of E1 must not be negative"):
         build_payroll_lines(WEEK, plan, overtime_hours={"E1": D(-1)})

@@ -65,6 +65,7 @@ def test_each_week_gets_the_version_in_force_on_its_monday(folder):
     assert history.by_hash(history.latest.content_hash) is history.latest
 
 
+@pytest.mark.trust("bad input", "scoring: plan history")
 def test_a_week_before_the_first_version_is_a_clear_error(folder):
     with pytest.raises(NoPlanInForceError) as caught:
         load_plan_history(folder).in_force(date(2025, 12, 29))
@@ -81,6 +82,7 @@ def test_other_files_in_the_folder_are_ignored(folder, plan_text):
     assert load_plan_history(folder).versions == ("2026.1", "2026.2", "2026.3")
 
 
+@pytest.mark.trust("bad input", "scoring: plan history")
 def test_every_invalid_file_is_named_with_its_problems(folder, plan_text):
     (folder / "2026-03.yaml").write_text(
         _version(plan_text, "2026.2", "2026-03-02").replace('ratio_cap: "1.5"', 'ratio_cap: "-1"'), encoding="utf-8"
@@ -92,6 +94,7 @@ def test_every_invalid_file_is_named_with_its_problems(folder, plan_text):
     assert len(problems) == 2
 
 
+@pytest.mark.trust("bad input", "scoring: plan history")
 def test_two_files_with_one_version_are_refused(folder, plan_text):
     (folder / "copy.yaml").write_text(_version(plan_text, "2026.2", "2026-04-06"), encoding="utf-8")
     assert _problems(folder) == [
@@ -99,6 +102,7 @@ def test_two_files_with_one_version_are_refused(folder, plan_text):
     ]
 
 
+@pytest.mark.trust("bad input", "scoring: plan history")
 def test_two_versions_effective_the_same_monday_are_refused(folder, plan_text):
     (folder / "other.yaml").write_text(_version(plan_text, "2026.2b", "2026-03-02"), encoding="utf-8")
     assert _problems(folder) == [
@@ -106,6 +110,7 @@ def test_two_versions_effective_the_same_monday_are_refused(folder, plan_text):
     ]
 
 
+@pytest.mark.trust("bad input", "scoring: plan history")
 def test_a_version_must_take_effect_on_a_monday(folder, plan_text, tmp_path_factory):
     (folder / "2026-03.yaml").write_text(_version(plan_text, "2026.2", "2026-03-04"), encoding="utf-8")
     assert _problems(folder) == [
@@ -120,6 +125,7 @@ def test_a_version_must_take_effect_on_a_monday(folder, plan_text, tmp_path_fact
     ]
 
 
+@pytest.mark.trust("bad input", "scoring: plan history")
 def test_an_empty_folder_is_no_history(tmp_path):
     assert _problems(tmp_path) == ["holds no plan file (.yaml or .yml)"]
 

@@ -53,6 +53,7 @@ def _run(weeks: dict[date, tuple[list[EarnedPoints], list[RedemptionRequest]]], 
     return ledger
 
 
+@pytest.mark.trust("bad input", "scoring: points ledger")
 def test_earned_points_are_spent_and_a_redemption_over_the_balance_is_refused_with_its_reason():
     posted = post_week(
         [],
@@ -70,6 +71,7 @@ def test_earned_points_are_spent_and_a_redemption_over_the_balance_is_refused_wi
     assert balances(posted.entries) == {"E1": 130}
 
 
+@pytest.mark.trust("bad input", "scoring: points ledger")
 def test_leave_redemption_grants_its_hours_and_a_retired_or_unknown_item_is_refused():
     posted = post_week(
         [],
@@ -86,6 +88,7 @@ def test_leave_redemption_grants_its_hours_and_a_retired_or_unknown_item_is_refu
     assert balances(posted.entries) == {"E1": 100}
 
 
+@pytest.mark.trust("bad input", "scoring: points ledger")
 def test_duplicate_request_ids_count_once_and_conflicting_versions_are_all_refused():
     same = _request("R1", "MUG", W0)
     conflicting = [_request("R2", "MUG", W0), _request("R2", "COURSE", W0)]
@@ -105,6 +108,7 @@ def test_duplicate_request_ids_count_once_and_conflicting_versions_are_all_refus
     assert later.redemptions[0].reason == f"request R1 was already granted in the week of {W0}"
 
 
+@pytest.mark.trust("bad input", "scoring: points ledger")
 def test_a_request_without_a_time_zone_is_refused_not_guessed():
     naive = RedemptionRequest("R1", "E1", "MUG", datetime(2025, 3, 4, 9, 0))
     posted = post_week([], W0, [EarnedPoints("E1", W0, 100)], [naive], RULES)
@@ -155,6 +159,7 @@ def test_a_withdrawn_event_reverses_the_earned_points_and_a_rescore_back_adjusts
     assert balances(first + second + third) == {"E1": 100}
 
 
+@pytest.mark.trust("bad input", "scoring: points ledger")
 def test_a_reversal_never_takes_the_balance_below_zero():
     week1 = W0 + timedelta(weeks=1)
     first = post_week([], W0, [EarnedPoints("E1", W0, 120)], [_request("R1", "MUG", W0)], RULES).entries
@@ -290,6 +295,7 @@ def test_the_default_plan_prices_8_hours_of_leave_at_500_points_and_lists_a_reti
     assert [item.code for item in rules.catalog if item.retired] == ["GOODS_MUG_2025"]
 
 
+@pytest.mark.trust("bad input", "scoring: points ledger")
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [

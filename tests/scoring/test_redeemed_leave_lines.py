@@ -51,6 +51,7 @@ def test_granted_leave_becomes_an_hours_line_per_request(plan):
     assert build_redeemed_leave_lines(WEEK, plan, list(reversed(rows))) == lines
 
 
+@pytest.mark.trust("bad input", "scoring: redeemed leave lines")
 @pytest.mark.parametrize(
     ("row", "message"),
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -68,6 +69,7 @@ def test_rollups_cover_team_department_company_overall_and_per_metric():
     assert company.attainment == (D("0.9") + D("0.5") + D("1.2")) / 3
 
 
+@pytest.mark.trust("bad input", "scoring: rollups")
 def test_a_metric_reported_in_two_units_is_rolled_up_by_weight_and_flagged():
     items = [scored("E1", "tickets", "tickets", "200", "1", "1.0"), scored("E2", "tickets", "count", "100", "1", "0.5")]
     placements = {e: Placement("CS-01", "Customer Service") for e in ("E1", "E2")}
@@ -78,6 +80,7 @@ def test_a_metric_reported_in_two_units_is_rolled_up_by_weight_and_flagged():
     assert metric.note == "units disagree (count, tickets): rolled up by weight, not by target"
 
 
+@pytest.mark.trust("bad input", "scoring: rollups")
 def test_people_without_a_placement_are_listed_not_dropped_silently():
     rollups, unplaced = roll_up_week(WEEK, [scored("E9", "x", "u", "1", "1", "1")], {})
     assert rollups == [] and unplaced == ["E9"]

@@ -21,6 +21,8 @@ from exports.payroll_release import lines_bytes, lines_name, release_approved
 from tests.exports.helpers import EMPLOYEES, sample_lines
 from tests.exports.test_outbox import _messages
 
+pytestmark = pytest.mark.trust("security", "file modes")
+
 AT = "2026-12-01T09:00:00Z"
 
 

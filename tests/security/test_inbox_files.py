@@ -15,6 +15,8 @@ from connectors.files.zk_attlog import FileTooLargeError, read_punch_export_xlsx
 from sandbox.inbox import write_inbox_week
 from tests.sandbox.test_inbox import TZ, WEEK, small_company_tables
 
+pytestmark = pytest.mark.trust("security", "inbox files")
+
 
 @pytest.fixture
 def week_dir(tmp_path: Path) -> Path:

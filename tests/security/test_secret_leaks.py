@@ -21,7 +21,7 @@ import pytest
 from orchestration.settings import PROJECT_ROOT
 from sandbox.vendors.base import SandboxRequest, SandboxResponse
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.resilience, pytest.mark.trust("security", "secret leaks (whole run)")]
 
 EMPLOYEES = 80  # as tests/integration/test_weekly_run.py: the sample every data check is tuned on
 MARKER = "zqxleak" + secrets.token_hex(6)

@@ -36,6 +36,7 @@ def _victim_survives(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute("select count(*) from raw.victim").fetchone()[0] == 1
 
 
+@pytest.mark.trust("security", "SQL identifiers")
 def test_a_hostile_table_name_becomes_one_literal_table_and_runs_nothing(con):
     frame = pd.DataFrame({"employee_id": ["E1", "E2"]})
 
@@ -50,6 +51,7 @@ def test_a_hostile_table_name_becomes_one_literal_table_and_runs_nothing(con):
     ]
 
 
+@pytest.mark.trust("security", "SQL identifiers")
 def test_hostile_schema_and_column_names_and_key_values_are_quoted_or_bound(con):
     hostile_column = "name') ; delete from raw.victim; --"
     frame = pd.DataFrame({hostile_column: ["a"], "_source_ref": ["f.csv:2"]})
@@ -65,12 +67,14 @@ def test_hostile_schema_and_column_names_and_key_values_are_quoted_or_bound(con)
     assert reason == [(HOSTILE, "x' or '1'='1")]
 
 
+@pytest.mark.trust("security", "SQL identifiers")
 @pytest.mark.parametrize("name", ["", "a\x00b", "tab\tname", "x" * 256, None])
 def test_names_no_database_could_hold_are_refused(name):
     with pytest.raises(UnsafeSqlError, match="refusing SQL identifier"):
         quote_identifier(name)
 
 
+@pytest.mark.trust("security", "SQL identifiers")
 def test_embedded_quotes_are_doubled():
     assert quote_identifier('a"b') == '"a""b"'
 
@@ -80,6 +84,7 @@ def test_plain_sql_types_pass(text):
     assert sql_type(text) == text
 
 
+@pytest.mark.trust("security", "SQL identifiers")
 @pytest.mark.parametrize(
     "text", ["varchar); drop table raw.victim; --", "int --", "decimal(18,2) default (select 1)", "", "date;"]
 )

@@ -15,6 +15,8 @@ from dagster._daemon.run_coordinator.queued_run_coordinator_daemon import Queued
 
 from orchestration.local_run import ASSET_PARTITION_RANGE_START_TAG, _prepare_dagster_home
 
+pytestmark = pytest.mark.trust("security", "week run queue")
+
 
 def _week(week: str) -> dict[str, str]:
     return {"dagster/partition": week}
