@@ -17,7 +17,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.resilience, pytest.mark.trust("fault", "weekly run under 20% vendor faults")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.resilience,
+    pytest.mark.trust("fault", "weekly run under 20% vendor faults"),
+]
 
 EMPLOYEES = 40  # the smallest sample that still has every source and a payroll to draft
 FAULT_RATE = "0.2"
