@@ -50,8 +50,11 @@ from connectors.files.zk_attlog import (
     _cell_text,
     _CellError,
     _check_file_size,
+    _filled,
     _merged_ranges,
     _only_sheet_with_data,
+    _plain,
+    _without_trailing_blanks,
 )
 from connectors.quality import Validated
 
@@ -107,7 +110,7 @@ def _sheet_records(
     titles: list[str] = []
     header_number, header = 0, [""]
     for number, cells in numbered:
-        texts = _trimmed([_plain(value) for value in cells])
+        texts = _without_trailing_blanks([_plain(value) for value in cells])
         if _looks_like_header(texts, column_map):
             header_number, header = number, texts
             break
@@ -267,18 +270,3 @@ def _as_date(text: str) -> date | None:
 
 def _too_many_rows(file_name: str, rows: int) -> str:
     return f"{file_name}: {rows:,} rows is over the {MAX_XLSX_ROWS:,}-row limit; export a shorter period per file"
-
-
-def _trimmed(cells: list[str]) -> list[str]:
-    end = len(cells)
-    while end and not cells[end - 1].strip():
-        end -= 1
-    return cells[:end]
-
-
-def _filled(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _plain(value: object) -> str:
-    return "" if value is None else str(value)
