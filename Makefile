@@ -14,7 +14,7 @@ WEEKS ?= 1
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 install: $(UV)  ## create .venv from uv.lock (about 10 s with a warm cache)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 
 manifest: install  ## parse the dbt project so Dagster can load its assets
 	cd dbt_project && ../$(VENV_BIN)/dbt parse --quiet --profiles-dir . --target-path target \

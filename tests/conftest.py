@@ -4,6 +4,9 @@
 source; ``case`` names the source or area. The marker's arguments go into the JUnit XML as properties, so the report
 can group every case without importing the tests. ``HRHUB_TRUST_SKIP_SLOW=1`` (``hrhub trust-report --fast``) skips
 the ``slow`` cases with a reason, so the report still lists them as not run instead of silently leaving them out.
+
+Hypothesis runs without its timing checks (deadline, too_slow): the suite shares two cores with dbt builds, so a
+property test's speed says nothing about the property; the examples and shrinking stay as they are.
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("hrhub", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("hrhub")
 
 TRUST_CATEGORIES = ("bad input", "fault", "security", "quality gate", "freshness")
 TRUST_CATEGORY_PROPERTY = "trust_category"
