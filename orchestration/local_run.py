@@ -189,16 +189,7 @@ def run_backfill(
     """Materialize every asset for ``weeks`` the way a Dagster asset backfill does: ingestion one week per run,
     dbt once over the whole window (its models are incremental by the window), then scoring and exports one week
     per run, oldest first (goal streaks read the weeks before). Yields each run's outcome; stops at a failure."""
-    graph = job.asset_layer.asset_graph
-    groups: dict[str, list[dg.AssetKey]] = {}
-    for key in graph.get_all_asset_keys():
-        if graph.get(key).is_executable:
-            groups.setdefault(graph.get(key).group_name, []).append(key)
-    ingestion = groups["ingestion"]
-    after_scoring = _downstream_of(graph, groups["scoring"])  # e.g. the goal dashboards read the scores
-    models = [key for key in _dbt_models(groups) if key not in after_scoring]
-    downstream = [*groups["scoring"], *groups["exports"]]
-    downstream += [key for key in _dbt_models(groups) if key in after_scoring]
+    ingestion, models, downstream = _backfill_stages(job)
     runs = [(f"ingest {week}", f"ingest-{week}", ingestion, week, week) for week in weeks]
     runs.append((f"dbt {weeks[0]}..{weeks[-1]}", f"dbt-{weeks[0]}", models, weeks[0], weeks[-1]))
     runs += [(f"score+export {week}", f"score-{week}", downstream, week, week) for week in weeks]
@@ -207,6 +198,31 @@ def run_backfill(
         yield outcome
         if not outcome.success:
             return  # as a backfill does: nothing downstream of a failed run
+
+
+def run_scoring_and_exports(
+    job: dg.JobDefinition, week: date, instance: dg.DagsterInstance, tags: dict[str, str] | None = None
+) -> RunOutcome:
+    """Score and export ``week`` again on the marts as they stand (plus the dbt models that read the scores): the run
+    an HR approval or a plan change asks for, without pulling the sources and rebuilding the marts."""
+    *_, downstream = _backfill_stages(job)
+    return _execute(
+        job, instance, f"score+export {week}", None, downstream, {**_partition_tags(week, week), **(tags or {})}
+    )
+
+
+def _backfill_stages(job: dg.JobDefinition) -> tuple[list[dg.AssetKey], list[dg.AssetKey], list[dg.AssetKey]]:
+    """The executable assets as ingestion, the dbt models before scoring, and scoring + exports + the models after."""
+    graph = job.asset_layer.asset_graph
+    groups: dict[str, list[dg.AssetKey]] = {}
+    for key in graph.get_all_asset_keys():
+        if graph.get(key).is_executable:
+            groups.setdefault(graph.get(key).group_name, []).append(key)
+    after_scoring = _downstream_of(graph, groups["scoring"])  # e.g. the goal dashboards read the scores
+    models = [key for key in _dbt_models(groups) if key not in after_scoring]
+    downstream = [*groups["scoring"], *groups["exports"]]
+    downstream += [key for key in _dbt_models(groups) if key in after_scoring]
+    return groups["ingestion"], models, downstream
 
 
 def _dbt_models(groups: dict[str, list[dg.AssetKey]]) -> list[dg.AssetKey]:

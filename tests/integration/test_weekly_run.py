@@ -185,10 +185,11 @@ def test_every_payee_gets_a_statement_that_adds_up_to_their_pay(pipeline):
 
 
 def test_hr_approval_releases_the_reviewed_bytes_and_a_rerun_pays_nothing_twice(pipeline):
-    """Runs last: approve the weekly CSV, release it, run the week again; no second payment is drafted."""
+    """Runs last: approve the weekly CSV, release it, score and export the week again; no second payment is drafted.
+    (The fixture's second run already re-ran the whole graph; what the release changes is the export side.)"""
     from exports.payroll_ledger import ApprovalError, PayrollLedger
     from orchestration.lib.payroll_approval import approve_and_release
-    from orchestration.local_run import run_week
+    from orchestration.local_run import run_scoring_and_exports
 
     settings, week = pipeline["settings"], pipeline["week"]
     ledger = PayrollLedger(settings.payroll_ledger_path)
@@ -199,7 +200,7 @@ def test_hr_approval_releases_the_reviewed_bytes_and_a_rerun_pays_nothing_twice(
     [released] = approve_and_release("weekly_csv", week.isoformat(), "alice", sha256=pending.sha256)
     assert hashlib.sha256(released.read_bytes()).hexdigest() == pending.sha256
     drafts_before = _files(settings.payroll_drafts_dir)
-    assert run_week(pipeline["job"], week, pipeline["instance"]).success
+    assert run_scoring_and_exports(pipeline["job"], week, pipeline["instance"]).success
     assert ledger.pending_draft("weekly_csv", week.isoformat()) is None  # unchanged inputs: no adjustment
     assert _files(settings.payroll_drafts_dir) == drafts_before
 
@@ -210,7 +211,7 @@ def test_a_released_week_recomputed_under_a_new_plan_drafts_only_the_deltas(pipe
     from exports.payroll_ledger import PayrollLedger
     from exports.payroll_release import lines_name, read_lines
     from orchestration.lib.plan_pins import REPLAN_TAG
-    from orchestration.local_run import pipeline_job, run_week
+    from orchestration.local_run import pipeline_job, run_scoring_and_exports
     from scoring.plan import load_plan_history
 
     settings, week = pipeline["settings"], pipeline["week"]
@@ -225,24 +226,11 @@ def test_a_released_week_recomputed_under_a_new_plan_drafts_only_the_deltas(pipe
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("HRHUB_PLAN_PATH", str(tmp_path / "plan.yaml"))  # the old version's file is gone, too
         job = pipeline_job()
-        assert run_week(job, week, pipeline["instance"]).success
+        assert run_scoring_and_exports(job, week, pipeline["instance"]).success
         pinned = "select distinct plan_version, plan_hash from scoring.payroll_line where week_start = ?"
         assert _query(settings, pinned, [week]) == [("2026.1", exported.content_hash)]
         assert ledger.pending_draft("weekly_csv", week.isoformat()) is None
-        graph = job.asset_layer.asset_graph
-        downstream = [
-            key
-            for key in graph.get_all_asset_keys()
-            if graph.get(key).is_executable and graph.get(key).group_name in ("scoring", "exports")
-        ]
-        replanned = job.execute_in_process(
-            instance=pipeline["instance"],
-            partition_key=week.isoformat(),
-            asset_selection=downstream,
-            tags={REPLAN_TAG: "true"},
-            raise_on_error=False,
-        )
-        assert replanned.success
+        assert run_scoring_and_exports(job, week, pipeline["instance"], tags={REPLAN_TAG: "true"}).success
 
     adjustment = ledger.pending_draft("weekly_csv", week.isoformat())
     assert adjustment is not None and adjustment.kind == "adjustment"
