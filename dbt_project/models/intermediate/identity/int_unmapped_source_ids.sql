@@ -1,7 +1,8 @@
 {#-
   Data-quality finding: source ids that could not be mapped (punches, Feishu rosters and leave, and Jira goals
-  without an identity row; goal sheet rows for people HR does not know; GA4 creatives and Shopify products
-  missing from the registries). Their rows are kept upstream and counted here per week, never dropped silently.
+  without an identity row; goal sheet rows for people HR does not know; GA4 / Taobao creatives (by the source
+  that reported them) and Shopify products missing from the registries). Their rows are kept upstream and
+  counted here per week, never dropped silently.
 -#}
 with
 
@@ -47,7 +48,7 @@ unknown_goal_sheet_employees as (
 unregistered_creatives as (
 
     select
-        'ga4' as source_system,
+        metrics.source as source_system,
         metrics.creative_id as external_id,
         metrics.week_start,
         cast(null as timestamp) as seen_at_utc,

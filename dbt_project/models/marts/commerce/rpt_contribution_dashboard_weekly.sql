@@ -12,6 +12,8 @@
   error, when their denominator is 0, and the flags say so (has_zero_sessions, zero_session_products,
   has_no_clicks, creatives_on_no_page); money counts only
   orders in their project's currency (foreign_currency_orders counts the others, see rpt_order_attribution).
+  Projects may report in different currencies, so a person's revenue is only summed when all of it is in one
+  currency (revenue_currency); when it spans several, revenue is null and has_mixed_currencies is true.
 -#}
 {{ config(materialized='table') }}
 
@@ -27,6 +29,20 @@ attribution as (
 
     select * from {{ ref('rpt_order_attribution') }}
     where attribution_status <> 'excluded'
+
+),
+
+credits as (
+
+    select * from {{ ref('int_orders_credited_to_creatives') }}
+
+),
+
+-- the currency of each amount summed as revenue (amount_in_project_currency is in the project's currency)
+counted_amounts as (
+
+    select * from attribution
+    where amount_in_project_currency is not null
 
 ),
 
@@ -111,6 +127,25 @@ designer_creative_totals as (
 
 ),
 
+designer_currencies as (
+
+    select
+        creatives.designer_id,
+        creatives.week_start,
+        count(distinct counted_amounts.project_currency) as currency_count,
+        min(counted_amounts.project_currency) as revenue_currency
+    from creatives
+    inner join credits
+        on creatives.creative_id = credits.creative_id
+        and creatives.week_start = credits.week_start
+    inner join counted_amounts
+        on credits.order_id = counted_amounts.order_id
+        and credits.shopify_product_id = counted_amounts.shopify_product_id
+    where credits.credit_share > 0
+    group by creatives.designer_id, creatives.week_start
+
+),
+
 designer_rows as (
 
     select
@@ -132,11 +167,16 @@ designer_rows as (
         c.orders / nullif(p.product_credited_orders, 0) as product_order_share,
         cast(null as numeric(18, 6)) as department_conversion_rate,
         c.revenue,
+        currencies.currency_count,
+        currencies.revenue_currency,
         c.foreign_currency_orders
     from designer_creative_totals as c
     left join designer_product_totals as p
         on c.designer_id = p.designer_id
         and c.week_start = p.week_start
+    left join designer_currencies as currencies
+        on c.designer_id = currencies.designer_id
+        and c.week_start = currencies.week_start
 
 ),
 
@@ -212,7 +252,21 @@ operator_products as (
 
 ),
 
-operator_rows as (
+operator_currencies as (
+
+    select
+        operators.operator_id,
+        counted_amounts.week_start,
+        count(distinct counted_amounts.project_currency) as currency_count,
+        min(counted_amounts.project_currency) as revenue_currency
+    from operators
+    inner join counted_amounts
+        on operators.product_id = counted_amounts.product_id
+    group by operators.operator_id, counted_amounts.week_start
+
+),
+
+operator_totals as (
 
     select
         operator_products.operator_id as employee_id,
@@ -238,6 +292,37 @@ operator_rows as (
     left join department
         on operator_products.week_start = department.week_start
     group by operator_products.operator_id, operator_products.week_start
+
+),
+
+operator_rows as (
+
+    select
+        totals.employee_id,
+        totals.week_start,
+        totals.role,
+        totals.product_count,
+        totals.zero_session_products,
+        totals.creative_count,
+        totals.creatives_on_no_page,
+        totals.impressions,
+        totals.clicks,
+        totals.sessions,
+        totals.favorites,
+        totals.orders,
+        totals.conversion_rate,
+        totals.order_rate,
+        totals.repurchase_rate,
+        totals.product_order_share,
+        totals.department_conversion_rate,
+        totals.revenue,
+        currencies.currency_count,
+        currencies.revenue_currency,
+        totals.foreign_currency_orders
+    from operator_totals as totals
+    left join operator_currencies as currencies
+        on totals.employee_id = currencies.operator_id
+        and totals.week_start = currencies.week_start
 
 ),
 
@@ -273,14 +358,17 @@ final as (
         cast(people.department_conversion_rate as numeric(18, 6)) as department_conversion_rate,
         cast(people.conversion_rate - people.department_conversion_rate as numeric(18, 6))
             as conversion_vs_department,
-        cast(people.revenue as numeric(18, 2)) as revenue,
+        cast(case when people.currency_count > 1 then null else people.revenue end as numeric(18, 2)) as revenue,
+        cast(case when people.currency_count = 1 then people.revenue_currency end as {{ dbt.type_string() }})
+            as revenue_currency,
         cast(people.foreign_currency_orders as integer) as foreign_currency_orders,
         cast(previous.orders as numeric(18, 6)) as previous_orders,
         cast(people.orders - previous.orders as numeric(18, 6)) as orders_wow_change,
         cast(previous.conversion_rate as numeric(18, 6)) as previous_conversion_rate,
         cast(people.conversion_rate - previous.conversion_rate as numeric(18, 6)) as conversion_rate_wow_change,
         people.sessions = 0 as has_zero_sessions,
-        people.clicks = 0 as has_no_clicks
+        people.clicks = 0 as has_no_clicks,
+        coalesce(people.currency_count, 0) > 1 as has_mixed_currencies
     from people
     left join people as previous
         on people.employee_id = previous.employee_id

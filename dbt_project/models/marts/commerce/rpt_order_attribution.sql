@@ -1,9 +1,12 @@
 {#-
   Every order x product (all statuses) with what happened to it, so nothing is dropped silently: rows here =
-  rows of int_order_lines_joined_to_products = credited + unattributed + excluded.
+  rows of int_order_lines_joined_to_products + one row per order whose current version has no line items
+  (Shopify returned empty lineItems; product columns null, the whole order as its share) = credited +
+  unattributed + excluded.
   - excluded: REFUNDED or cancelled orders earn no credit (reason refunded / cancelled);
   - unattributed: a valid order no creative can take (reason unknown_product: the Shopify product is not in the
-    registry; no_live_creative: no creative was live on the product that day);
+    registry; no_live_creative: no creative was live on the product that day; no_line_items: the order has no
+    lines, so no product or project is known);
   - credited: credited_share (the order's share on this product, split over the live creatives) > 0.
   Money: line items carry no price, so an order's total is allocated to its products by quantity share. The amount
   is summed (amount_in_project_currency) only when the order's currency is its project's P&L currency; otherwise
@@ -13,22 +16,55 @@
 
 with
 
-lines as (
+order_lines as (
 
-    select
-        *,
-        coalesce(
-            quantity * 1.0 / nullif(sum(quantity) over (partition by order_id), 0),
-            1.0 / count(*) over (partition by order_id)
-        ) as order_product_share
-    from {{ ref('int_order_lines_joined_to_products') }}
+    select * from {{ ref('int_order_lines_joined_to_products') }}
 
 ),
 
 orders as (
 
-    select order_id, is_cancelled, total_amount, currency
-    from {{ ref('int_orders_deduplicated') }}
+    select * from {{ ref('int_orders_deduplicated') }}
+
+),
+
+lines as (
+
+    select
+        order_id,
+        shopify_product_id,
+        product_id,
+        project_id,
+        week_start,
+        order_date,
+        financial_status,
+        quantity,
+        coalesce(
+            quantity * 1.0 / nullif(sum(quantity) over (partition by order_id), 0),
+            1.0 / count(*) over (partition by order_id)
+        ) as order_product_share,
+        true as has_line_items
+    from order_lines
+
+    union all
+
+    select
+        orders.order_id,
+        cast(null as {{ dbt.type_string() }}) as shopify_product_id,
+        cast(null as {{ dbt.type_string() }}) as product_id,
+        cast(null as {{ dbt.type_string() }}) as project_id,
+        orders.week_start,
+        orders.order_date,
+        orders.financial_status,
+        cast(null as bigint) as quantity,
+        1.0 as order_product_share,
+        false as has_line_items
+    from orders
+    where not exists (
+        select 1
+        from order_lines
+        where order_lines.order_id = orders.order_id
+    )
 
 ),
 
@@ -82,12 +118,13 @@ classified as (
         coalesce(credits.creative_count, 0) as creative_count,
         case
             when lines.financial_status = 'REFUNDED' or orders.is_cancelled then 'excluded'
-            when credits.unattributed_reason is not null then 'unattributed'
+            when credits.unattributed_reason is not null or not lines.has_line_items then 'unattributed'
             else 'credited'
         end as attribution_status,
         case
             when lines.financial_status = 'REFUNDED' then 'refunded'
             when orders.is_cancelled then 'cancelled'
+            when not lines.has_line_items then 'no_line_items'
             else credits.unattributed_reason
         end as reason,
         orders.currency,
