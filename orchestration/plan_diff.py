@@ -9,6 +9,7 @@ reflected (overtime hours stay as built); the report says so when the two plans'
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from exports.locked_file import private_dir
 from orchestration.lib.plan_pins import SCORING_SCHEMA, short, stored_plans
 from orchestration.lib.week_scoring import score_week_from_marts
 from scoring.plan import Plan, PlanError, PlanHistory, load_plan, load_plan_history
@@ -178,9 +180,15 @@ def _person_row(row: DiffRow) -> list[str]:
 
 
 def write_csv(report: PlanDiffReport, path: Path) -> None:
-    """Every week, employee and component (changed or not), with plain decimal text."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    """Every week, employee and component (changed or not), with plain decimal text.
+
+    It is per-employee pay, so it is private like the payroll files: created 0600 (an earlier file of the same
+    name is overwritten and made 0600 too), in folders created 0700."""
+    private_dir(path.parent)
+    with os.fdopen(
+        os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", newline="", encoding="utf-8"
+    ) as handle:
+        os.fchmod(handle.fileno(), 0o600)  # O_CREAT's mode only applies to a new file
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for row in report.diff.rows:

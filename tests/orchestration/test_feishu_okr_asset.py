@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from connectors.warehouse import connect, replace_week
-from orchestration.defs.ingestion.feishu_okr import changed_rows, feishu_okr
+from orchestration.defs.ingestion.feishu_okr import changed_rows, feishu_okr, latest_stored
 from orchestration.defs.resources import FeishuResource, WarehouseResource
 from sandbox.sample import SampleConfig, generate_sample
 from sandbox.server import SandboxServer
@@ -192,3 +192,21 @@ def test_change_detection_compares_values_not_where_they_were_read():
         {"kr_id": ["1", "2"], "progress_percent": ["10", "25"], "last_updated_ms": ["100", "150"]}
     )
     assert changed_rows(fetched, stored_versions, "kr_id")["kr_id"].tolist() == ["2", "3"]
+
+
+def test_the_latest_stored_version_is_read_whatever_the_column_names_hold():
+    """Names enter the SQL quoted: a column whose name holds a double quote is read like any other."""
+    con = duckdb.connect()
+    con.execute(
+        'create schema raw; create table raw.feishu_okr_key_results (kr_id varchar, "note ""x""" varchar, '
+        "week_start date, _source_ref varchar)"
+    )
+    con.execute(
+        "insert into raw.feishu_okr_key_results values ('1', 'old', ?, 'a'), ('1', 'new', ?, 'b'),"
+        " ('1', 'now', ?, 'c')",
+        [FIRST, SECOND, THIRD],
+    )
+    stored = latest_stored(
+        con, "feishu_okr_key_results", "kr_id", ["kr_id", 'note "x"', "progress", "_source_ref"], THIRD
+    )
+    assert stored.to_dict("records") == [{"kr_id": "1", 'note "x"': "new", "progress": None}]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import stat
 from decimal import Decimal
 from pathlib import Path
 
@@ -124,6 +126,24 @@ def test_weeks_can_be_chosen_and_attendance_changes_are_flagged(scored, hrhub, t
     assert {row["week_start"] for row in _csv(tmp_path / "d.csv")} == {"2026-03-09"}
     assert "weeks 2026-03-09..2026-03-09 (1)" in out
     assert "note: the plans' attendance rules differ" in out
+
+
+def test_the_csv_of_per_employee_pay_is_private(scored, hrhub, tmp_path):
+    default = str(scored / "plans" / "default.yaml")
+    made = tmp_path / "reports" / "plan" / "d.csv"  # folders the diff creates
+    earlier = tmp_path / "earlier.csv"  # a file a run before the fix left world-readable
+    earlier.write_text("stale\n", encoding="utf-8")
+    earlier.chmod(0o644)
+    old_umask = os.umask(0o022)
+    try:
+        assert hrhub("--from", "2026.1", "--to", default, "--csv", str(made))[0] == 0
+        assert hrhub("--from", "2026.1", "--to", default, "--csv", str(earlier))[0] == 0
+    finally:
+        os.umask(old_umask)
+
+    assert {stat.S_IMODE(path.stat().st_mode) for path in (made, earlier)} == {0o600}
+    assert {stat.S_IMODE(folder.stat().st_mode) for folder in (made.parent, made.parent.parent)} == {0o700}
+    assert _csv(earlier) == _csv(made) and _csv(made)  # overwritten, not appended to
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from connectors.feishu.schemas import OKR_RAW_SCHEMAS
 from connectors.quality import Validated
-from connectors.warehouse import RAW_SCHEMA, connect, replace_quarantine, replace_week
+from connectors.warehouse import RAW_SCHEMA, connect, quote_identifier, replace_quarantine, replace_week
 from orchestration.defs.ingestion.apis import crosswalk_ids
 from orchestration.defs.partitions import week_by_week, weekly_partitions
 from orchestration.defs.resources import FeishuResource, WarehouseResource
@@ -67,18 +67,21 @@ def latest_stored(con: duckdb.DuckDBPyConnection, table: str, key: str, columns:
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [RAW_SCHEMA, table]
     ).fetchone()[0]
-    stored_columns = (
-        {row[0] for row in con.execute(f'describe "{RAW_SCHEMA}"."{table}"').fetchall()} if exists else set()
-    )
+    qualified = f"{quote_identifier(RAW_SCHEMA)}.{quote_identifier(table)}"
+    stored_columns = {row[0] for row in con.execute(f"describe {qualified}").fetchall()} if exists else set()
     wanted = [c for c in columns if c not in NOT_COMPARED]
     if not exists or key not in stored_columns:
         return pd.DataFrame({c: pd.Series(dtype="string") for c in wanted})
     selected = ", ".join(
-        f'cast("{c}" as varchar) as "{c}"' if c in stored_columns else f'null::varchar as "{c}"' for c in wanted
+        f"cast({quote_identifier(c)} as varchar) as {quote_identifier(c)}"
+        if c in stored_columns
+        else f"null::varchar as {quote_identifier(c)}"
+        for c in wanted
     )
+    quoted_key = quote_identifier(key)
     return con.execute(
-        f'select {selected} from "{RAW_SCHEMA}"."{table}" where week_start < ? and "{key}" is not null '
-        f'qualify row_number() over (partition by "{key}" order by week_start desc, _source_ref desc) = 1',
+        f"select {selected} from {qualified} where week_start < ? and {quoted_key} is not null "
+        f"qualify row_number() over (partition by {quoted_key} order by week_start desc, _source_ref desc) = 1",
         [week],
     ).df()
 
