@@ -1,4 +1,10 @@
-"""Running dbt in-process against a test warehouse, with every artefact kept under the test's own folder."""
+"""Running dbt in-process against a test warehouse, with every artefact kept under the test's own folder.
+
+The project is parsed once per test process and the parsed manifest handed to each later invocation (dbt's
+documented ``dbtRunner(manifest=...)`` reuse). Every test warehouse has its own path, and dbt's partial parsing
+starts over whenever the profile's path changes, so without this each invocation parsed the whole project again
+(about 10 s each). The models read vars only when they compile, so one parse serves every test's vars.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,12 @@ from pathlib import Path
 
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.contracts.graph.manifest import Manifest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+# By warehouse file name: the file's stem is the catalog the parsed nodes point at.
+_parsed: dict[str, Manifest] = {}
 
 
 def run_dbt(
@@ -23,21 +33,26 @@ def run_dbt(
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HRHUB_DUCKDB_PATH", str(database))
         patch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        return dbtRunner().invoke(
-            [
-                *args,
-                "--project-dir",
-                str(project_dir),
-                "--profiles-dir",
-                str(project_dir),
-                "--target-path",
-                str(work_dir / "target"),
-                "--log-path",
-                str(work_dir / "logs"),
-                "--vars",
-                json.dumps(dbt_vars),
-            ]
-        )
+        options = [
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(project_dir),
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
+            "--vars",
+            json.dumps(dbt_vars),
+        ]
+        if args[:1] == ["parse"] or project_dir != PROJECT_DIR:
+            return dbtRunner().invoke([*args, *options])
+        if database.name not in _parsed:
+            parsed = dbtRunner().invoke(["parse", *options])
+            if not parsed.success:
+                return parsed
+            _parsed[database.name] = parsed.result
+        return dbtRunner(manifest=_parsed[database.name]).invoke([*args, *options])
 
 
 def failures(result: dbtRunnerResult) -> list[str]:
