@@ -71,6 +71,11 @@ class Settings:
         return Path(os.environ.get("HRHUB_GX_DIR", self.home / "gx"))
 
     @property
+    def dbt_runs_dir(self) -> Path:
+        """Each dbt step's target folder (run_results.json, dbt.log; the newest 20) and the parse state they share."""
+        return self.home / "dbt_runs"
+
+    @property
     def sample_dir(self) -> Path:
         return self.home / "sample"
 

@@ -184,6 +184,15 @@ def test_every_payee_gets_a_statement_that_adds_up_to_their_pay(pipeline):
     assert len(html) == len(statements)
 
 
+def test_dbt_steps_after_the_first_start_from_its_parse_state(pipeline):
+    """Only a home's first dbt step parses the whole project; the later ones (same warehouse, same vars) reuse it."""
+    steps = sorted(pipeline["settings"].dbt_runs_dir.glob("*/dbt.log"), key=lambda log: log.stat().st_mtime)
+    assert len(steps) == 4  # models and score reports, in the backfill and in the scheduled run
+    assert [log.parent.name for log in steps if "Unable to do partial parsing" in log.read_text()] == [
+        steps[0].parent.name
+    ]
+
+
 def test_hr_approval_releases_the_reviewed_bytes_and_a_rerun_pays_nothing_twice(pipeline):
     """Runs last: approve the weekly CSV, release it, score and export the week again; no second payment is drafted.
     (The fixture's second run already re-ran the whole graph; what the release changes is the export side.)"""

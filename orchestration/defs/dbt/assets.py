@@ -20,7 +20,7 @@ from orchestration.lib.dbt_vars import partition_window, rule_vars, window_rules
 from orchestration.lib.plan_pins import choose_plans, replan_requested, stored_plans_at
 from orchestration.settings import load_settings
 
-from .project import SCHEDULED_BUILD, dbt_project, keep_parse_state
+from .project import SCHEDULED_BUILD, dbt_project, keep_parse_state, step_target
 
 translator = HrhubDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
@@ -52,7 +52,8 @@ def _build(
     rules = window_rules_plan({week: choice.plan for week, choice in choices.items()})
     dbt_vars = rule_vars(settings.timezone, rules.dbt_vars(), site_vars)
     with partition_window(window.start, window.end):
-        invocation = dbt.cli([*SCHEDULED_BUILD, "--vars", json.dumps(dbt_vars)], context=context)
+        target = step_target(settings.dbt_runs_dir, context.op_def.name, context.run.run_id)
+        invocation = dbt.cli([*SCHEDULED_BUILD, "--vars", json.dumps(dbt_vars)], context=context, target_path=target)
         yield from invocation.stream()
     keep_parse_state(invocation.target_path)
 

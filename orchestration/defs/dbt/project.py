@@ -3,6 +3,7 @@
 import os
 import shutil
 import tempfile
+import uuid
 from functools import cache
 from pathlib import Path
 
@@ -25,19 +26,36 @@ def dbt_project() -> DbtProject:
 PARSE_STATE = "partial_parse.msgpack"
 
 
-def keep_parse_state(invocation_target: Path) -> None:
-    """Make an invocation's parse state the one the next invocation starts from.
+KEPT_STEP_TARGETS = 20  # step folders (run_results.json, dbt.log) kept under the home's dbt_runs folder
 
-    dagster-dbt gives every invocation its own target folder and seeds it with ``target/partial_parse.msgpack``.
-    That file comes from ``make manifest``, whose profile (the warehouse path) differs from a run's, so dbt threw it
-    away and parsed the whole project again in every step (about 25 s). Written atomically: runs may overlap.
+
+def step_target(runs_dir: Path, step: str, run_id: str) -> Path:
+    """A new target folder for one dbt step under ``runs_dir``, holding the parse state the previous step left there.
+
+    dbt's partial parsing starts over when the profile changes, and the profile holds the warehouse path, so the
+    state is kept per home (per warehouse) instead of in ``dbt_project/target``, where ``make manifest``'s state (parsed
+    for another path) only seeds a home's first step. Without it every step parsed the whole project again (about
+    10 s), and two homes on one machine (the test suite's workers, say) kept overwriting each other's state.
     """
-    state = invocation_target / PARSE_STATE
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    steps = sorted((p for p in runs_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in steps[KEPT_STEP_TARGETS - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+    target = runs_dir / f"{step}-{run_id[:8]}-{uuid.uuid4().hex[:8]}"
+    target.mkdir()
+    kept = runs_dir / PARSE_STATE
+    seed = kept if kept.exists() else dbt_project().project_dir / dbt_project().target_path / PARSE_STATE
+    if seed.exists():
+        shutil.copyfile(seed, target / PARSE_STATE)
+    return target
+
+
+def keep_parse_state(step_target: Path) -> None:
+    """Make a step's parse state the one the next step of its home starts from (atomically: runs may overlap)."""
+    state = step_target / PARSE_STATE
     if not state.exists():
         return
-    project_target = dbt_project().project_dir / dbt_project().target_path
-    project_target.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=project_target, prefix=f".{PARSE_STATE}.")
+    handle, temporary = tempfile.mkstemp(dir=step_target.parent, prefix=f".{PARSE_STATE}.")
     os.close(handle)
     shutil.copyfile(state, temporary)
-    Path(temporary).replace(project_target / PARSE_STATE)
+    Path(temporary).replace(step_target.parent / PARSE_STATE)
