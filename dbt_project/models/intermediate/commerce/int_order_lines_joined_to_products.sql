@@ -2,7 +2,9 @@
   Order x product: the lines of each order's current version summed per Shopify product and joined to the
   product registry. Products missing from the registry keep product_id null (counted in
   int_unmapped_source_ids; their orders are credited to no creative).
+  A table: the crediting, the attribution report, the unmapped-id finding and its data tests all read it.
 -#}
+{{ config(materialized='table') }}
 with
 
 orders as (

@@ -7,7 +7,10 @@
   An order on several products counts once per product in credit_share; order_credit_share also splits the order
   across its products by quantity (equally when no quantity), so an order seen on two pages is credited once:
   its order_credit_share rows add up to 1.
+  A table, not a view like the other intermediate models: five marts and as many data tests read it, and as a view
+  each of them computed the crediting over every week again.
 -#}
+{{ config(materialized='table') }}
 with
 
 order_products as (
