@@ -13,7 +13,7 @@ WEEKS ?= 1
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(UV)  ## create .venv from uv.lock (about 10 s with a warm cache)
+install: $(UV)  ## create .venv from uv.lock and compile its bytecode (about 35 s fresh, under 1 s after)
 	$(UV) sync --frozen --quiet --compile-bytecode
 
 manifest: install  ## parse the dbt project so Dagster can load its assets
