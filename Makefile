@@ -26,7 +26,7 @@ demo: manifest  ## sample company -> sandbox -> the whole asset graph for the la
 test: manifest  ## the suite, minus the multi-run resilience tests (make test-resilience)
 	$(VENV_BIN)/pytest -n 2 --dist loadfile --durations=10 -m "not resilience"
 
-test-resilience: manifest  ## weekly runs under 20% vendor faults, killed and re-run, with planted secrets (about 20 min)
+test-resilience: manifest  ## weekly runs under 20% vendor faults, killed and re-run, with planted secrets (about 17 min)
 	$(VENV_BIN)/pytest -n 2 --dist loadfile --durations=10 -m resilience
 
 dev: manifest  ## the Dagster UI on the demo's instance (var/dagster_home), with the sandbox serving the sources
