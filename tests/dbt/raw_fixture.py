@@ -329,28 +329,38 @@ def _goals() -> list[dict[str, object]]:
     ]
 
 
-def _orders() -> list[dict[str, object]]:
-    def row(number: int, created: str, customer: int, status: str, cancelled: str | None = None) -> dict[str, object]:
-        return {
-            "order_gid": f"gid://shopify/Order/{5500 + number}",
-            "name": f"#{1000 + number}",
-            "created_at": created,
-            "updated_at": created,
-            "financial_status": status,
-            "cancelled_at": cancelled,
-            "customer_gid": f"gid://shopify/Customer/{customer}",
-            "total_amount": "100.00",
-            "currency": "CNY",
-        }
+def order_row(
+    number: int,
+    created: str,
+    customer: int,
+    status: str,
+    cancelled: str | None = None,
+    amount: str = "100.00",
+    currency: str = "CNY",
+) -> dict[str, object]:
+    """One raw.shopify_orders row as the connector lands it."""
+    return {
+        "order_gid": f"gid://shopify/Order/{5500 + number}",
+        "name": f"#{1000 + number}",
+        "created_at": created,
+        "updated_at": created,
+        "financial_status": status,
+        "cancelled_at": cancelled,
+        "customer_gid": f"gid://shopify/Customer/{customer}",
+        "total_amount": amount,
+        "currency": currency,
+    }
 
+
+def _orders() -> list[dict[str, object]]:
     return [
         # 2026-03-01 17:30 UTC is Monday 01:30 in Shanghai: the order belongs to the fixture week.
-        row(1, "2026-03-01T17:30:00Z", 1, "PAID"),
-        row(2, "2026-03-04T03:00:00Z", 2, "PAID"),
-        row(3, "2026-03-05T04:00:00Z", 1, "PAID"),
-        row(4, "2026-03-05T05:00:00Z", 3, "REFUNDED"),
-        row(5, "2026-03-06T06:00:00Z", 4, "PAID", "2026-03-06T08:00:00Z"),
-        row(6, "2026-03-06T07:00:00Z", 5, "PAID"),
+        order_row(1, "2026-03-01T17:30:00Z", 1, "PAID"),
+        order_row(2, "2026-03-04T03:00:00Z", 2, "PAID"),
+        order_row(3, "2026-03-05T04:00:00Z", 1, "PAID"),
+        order_row(4, "2026-03-05T05:00:00Z", 3, "REFUNDED"),
+        order_row(5, "2026-03-06T06:00:00Z", 4, "PAID", "2026-03-06T08:00:00Z"),
+        order_row(6, "2026-03-06T07:00:00Z", 5, "PAID"),
     ]
 
 

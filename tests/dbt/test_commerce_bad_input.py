@@ -32,18 +32,7 @@ W1, W2 = date(2026, 2, 23), date(2026, 3, 2)
 
 
 def _order(number: int, day: str, status: str = "PAID", amount: str = "100.00", currency: str = "CNY") -> dict:
-    created = f"{day}T04:00:00Z"
-    return {
-        "order_gid": f"gid://shopify/Order/{5500 + number}",
-        "name": f"#{1000 + number}",
-        "created_at": created,
-        "updated_at": created,
-        "financial_status": status,
-        "cancelled_at": None,
-        "customer_gid": f"gid://shopify/Customer/{number}",
-        "total_amount": amount,
-        "currency": currency,
-    }
+    return raw_fixture.order_row(number, f"{day}T04:00:00Z", number, status, amount=amount, currency=currency)
 
 
 def _with_rows(frame: pd.DataFrame, rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -167,16 +167,11 @@ designer_rows as (
         c.orders / nullif(p.product_credited_orders, 0) as product_order_share,
         cast(null as numeric(18, 6)) as department_conversion_rate,
         c.revenue,
-        currencies.currency_count,
-        currencies.revenue_currency,
         c.foreign_currency_orders
     from designer_creative_totals as c
     left join designer_product_totals as p
         on c.designer_id = p.designer_id
         and c.week_start = p.week_start
-    left join designer_currencies as currencies
-        on c.designer_id = currencies.designer_id
-        and c.week_start = currencies.week_start
 
 ),
 
@@ -266,7 +261,7 @@ operator_currencies as (
 
 ),
 
-operator_totals as (
+operator_rows as (
 
     select
         operator_products.operator_id as employee_id,
@@ -295,34 +290,13 @@ operator_totals as (
 
 ),
 
-operator_rows as (
+person_currencies as (
 
-    select
-        totals.employee_id,
-        totals.week_start,
-        totals.role,
-        totals.product_count,
-        totals.zero_session_products,
-        totals.creative_count,
-        totals.creatives_on_no_page,
-        totals.impressions,
-        totals.clicks,
-        totals.sessions,
-        totals.favorites,
-        totals.orders,
-        totals.conversion_rate,
-        totals.order_rate,
-        totals.repurchase_rate,
-        totals.product_order_share,
-        totals.department_conversion_rate,
-        totals.revenue,
-        currencies.currency_count,
-        currencies.revenue_currency,
-        totals.foreign_currency_orders
-    from operator_totals as totals
-    left join operator_currencies as currencies
-        on totals.employee_id = currencies.operator_id
-        and totals.week_start = currencies.week_start
+    select designer_id as employee_id, week_start, 'designer' as role, currency_count, revenue_currency
+    from designer_currencies
+    union all
+    select operator_id as employee_id, week_start, 'operator' as role, currency_count, revenue_currency
+    from operator_currencies
 
 ),
 
@@ -358,8 +332,8 @@ final as (
         cast(people.department_conversion_rate as numeric(18, 6)) as department_conversion_rate,
         cast(people.conversion_rate - people.department_conversion_rate as numeric(18, 6))
             as conversion_vs_department,
-        cast(case when people.currency_count > 1 then null else people.revenue end as numeric(18, 2)) as revenue,
-        cast(case when people.currency_count = 1 then people.revenue_currency end as {{ dbt.type_string() }})
+        cast(case when currencies.currency_count > 1 then null else people.revenue end as numeric(18, 2)) as revenue,
+        cast(case when currencies.currency_count = 1 then currencies.revenue_currency end as {{ dbt.type_string() }})
             as revenue_currency,
         cast(people.foreign_currency_orders as integer) as foreign_currency_orders,
         cast(previous.orders as numeric(18, 6)) as previous_orders,
@@ -368,8 +342,12 @@ final as (
         cast(people.conversion_rate - previous.conversion_rate as numeric(18, 6)) as conversion_rate_wow_change,
         people.sessions = 0 as has_zero_sessions,
         people.clicks = 0 as has_no_clicks,
-        coalesce(people.currency_count, 0) > 1 as has_mixed_currencies
+        coalesce(currencies.currency_count, 0) > 1 as has_mixed_currencies
     from people
+    left join person_currencies as currencies
+        on people.employee_id = currencies.employee_id
+        and people.week_start = currencies.week_start
+        and people.role = currencies.role
     left join people as previous
         on people.employee_id = previous.employee_id
         and people.role = previous.role
